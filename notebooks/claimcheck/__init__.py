@@ -1,0 +1,19 @@
+"""claimcheck: the small helper package the notebooks share.
+
+It loads and validates data/ (load), turns claimed and measured figures into verdicts
+(verdict), writes verdict rows (results), styles and saves figures (figures) and refreshes
+the market data (refresh). The analysis itself lives in the notebooks.
+"""
+from .figures import VERDICT_COLORS, save_figure, source_note, use_style
+from .load import (DataError, adjusted_close, load_claims, load_prices, load_table, load_tickers,
+                   source_of)
+from .paths import DATA, FIGURES, ROOT, rel
+from .results import fmt, read_results, verdict_row, write_results
+from .verdict import HOLDS, ROUGHLY, VERDICTS, WRONG_FACTOR, judge
+
+__all__ = [
+    "DATA", "FIGURES", "HOLDS", "ROOT", "ROUGHLY", "VERDICTS", "VERDICT_COLORS", "WRONG_FACTOR",
+    "DataError", "adjusted_close", "fmt", "judge", "load_claims", "load_prices", "load_table",
+    "load_tickers", "read_results", "rel", "save_figure", "source_note", "source_of", "use_style",
+    "verdict_row", "write_results",
+]

@@ -1,0 +1,269 @@
+"""Read and validate the files under data/.
+
+Every file has a schema in SCHEMAS (matched by its path under data/). A file that does not
+fit raises DataError with one line naming the file and the problem, never a pandas
+traceback. Columns are read as text first and converted here, so the conversion errors
+can say which row and which value.
+"""
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .paths import DATA, rel
+
+
+class DataError(ValueError):
+    """A data file is missing or malformed. The message is one line: '<file>: <problem>'."""
+
+
+@dataclass(frozen=True)
+class Schema:
+    """What a data file must look like.
+
+    columns: required columns and their type: 'str', 'float', 'int', 'date' or 'bool'.
+    optional: columns that may be present, with their type.
+    key: columns whose combination must be unique (a duplicate date is reported as such).
+    sort: a date column that must be strictly increasing.
+    positive: numeric columns whose values must be > 0.
+    nonnegative: numeric columns whose values must be >= 0.
+    allowed: column -> the set of values it may take (units, kinds, bases ...).
+    nullable: columns that may be empty (all others must have a value in every row).
+    """
+
+    columns: dict
+    optional: dict = field(default_factory=dict)
+    key: tuple = ()
+    sort: str | None = None
+    positive: tuple = ()
+    nonnegative: tuple = ()
+    allowed: dict = field(default_factory=dict)
+    nullable: tuple = ()
+
+
+VERDICT_WORDS = ("holds", "roughly holds", "exaggerated", "understated", "misattributed", "wrong", "unverifiable")
+NOTEBOOK_STEMS = ("01_nvidia_selloff", "02_api_price_gap", "03_training_costs", "04_solar", "05_electric_vehicles")
+
+SCHEMAS: dict[str, Schema] = {
+    "articles.csv": Schema(
+        columns={"article": "str", "title": "str", "author": "str", "outlet": "str", "date": "str"},
+        key=("article",),
+    ),
+    "claims.csv": Schema(
+        columns={"claim_id": "str", "article": "str", "subject": "str", "claim": "str", "claimed_text": "str",
+                 "claimed_value": "float", "claimed_high": "float", "unit": "str", "kind": "str", "notebook": "str",
+                 "section": "str"},
+        key=("claim_id",),
+        nullable=("claimed_value", "claimed_high"),
+        allowed={"article": {"A", "B", "A+B"}, "subject": {"market", "ai", "energy"},
+                 "kind": {"value", "at_least", "at_most", "range", "statement"}, "notebook": set(NOTEBOOK_STEMS)},
+    ),
+    "sources.csv": Schema(
+        columns={"file": "str", "what": "str", "publisher": "str", "source": "str", "as_of": "str",
+                 "retrieved": "date", "licence": "str"},
+        key=("file",),
+    ),
+    "results/*.csv": Schema(
+        columns={"claim_id": "str", "claimed_value": "str", "measured_value": "str", "unit": "str",
+                 "verdict": "str", "reason": "str", "sources": "str"},
+        key=("claim_id",),
+        nullable=("claimed_value", "measured_value"),
+        allowed={"verdict": set(VERDICT_WORDS)},
+    ),
+    "market/tickers.csv": Schema(
+        columns={"ticker": "str", "file": "str", "group": "str", "close_basis": "str", "source_repo": "str",
+                 "source_path": "str", "source_commit": "str", "source_method": "str"},
+        key=("ticker",),
+        nullable=("source_commit",),
+        allowed={"group": {"subject", "benchmark", "semiconductor", "power", "big_tech"},
+                 "close_basis": {"raw", "adjusted"}},
+    ),
+    "market/shares_outstanding.csv": Schema(
+        columns={"ticker": "str", "shares_bn": "float", "as_of": "date", "filing": "str", "period_end": "date",
+                 "filed": "date", "source_url": "str", "quality": "str"},
+        key=("ticker", "filing"),
+        positive=("shares_bn",),
+        nullable=("as_of",),
+    ),
+    "market/press_figures.csv": Schema(
+        columns={"event_date": "date", "ticker": "str", "measure": "str", "value": "float", "qualifier": "str",
+                 "outlet": "str", "url": "str", "quality": "str"},
+        key=("event_date", "ticker", "measure", "outlet"),
+        positive=("value",),
+        allowed={"measure": {"close_usd", "market_value_loss_usd_bn"}, "qualifier": {"exact", "about", "more_than"},
+                 "quality": {"primary", "secondary", "weak"}},
+    ),
+    "market/events.csv": Schema(
+        columns={"date": "date", "label": "str", "event": "str", "kind": "str", "amount_usd_bn": "float", "source": "str", "url": "str"},
+        key=("date", "event"),
+        nullable=("amount_usd_bn",),
+        positive=("amount_usd_bn",),
+        allowed={"kind": {"release", "announcement", "app", "market"}},
+    ),
+    "market/prices/*.csv": Schema(
+        columns={"date": "date", "close": "float"},
+        optional={"open": "float", "high": "float", "low": "float", "adj_close": "float", "volume": "int"},
+        key=("date",),
+        sort="date",
+        positive=("open", "high", "low", "close", "adj_close"),
+        nonnegative=("volume",),
+    ),
+}
+
+
+def schema_for(relpath: str) -> Schema:
+    for pattern, schema in SCHEMAS.items():
+        if fnmatch.fnmatch(relpath, pattern):
+            return schema
+    raise DataError(f"data/{relpath}: no schema is declared for this file (add one to claimcheck.load.SCHEMAS)")
+
+
+def _fail(path: Path, problem: str):
+    raise DataError(f"{rel(path)}: {problem}")
+
+
+def _convert(path: Path, frame: pd.DataFrame, column: str, kind: str, nullable: bool) -> pd.Series:
+    raw = frame[column]
+    empty = raw.str.strip() == ""
+    if empty.any() and not nullable:
+        _fail(path, f"missing value in column '{column}' (line {int(empty.idxmax()) + 2})")
+    if kind == "str":
+        return raw.where(~empty, None).astype("string")
+    if kind == "date":
+        parsed = pd.to_datetime(raw.where(~empty, None), format="%Y-%m-%d", errors="coerce")
+        bad = parsed.isna() & ~empty
+        if bad.any():
+            i = int(bad.idxmax())
+            _fail(path, f"unparsable date '{raw[i]}' in column '{column}' (line {i + 2}); expected YYYY-MM-DD")
+        return parsed
+    if kind == "bool":
+        mapping = {"true": True, "false": False}
+        lowered = raw.str.strip().str.lower()
+        bad = ~lowered.isin(mapping) & ~empty
+        if bad.any():
+            i = int(bad.idxmax())
+            _fail(path, f"value '{raw[i]}' in column '{column}' (line {i + 2}) is not true/false")
+        return lowered.map(mapping).astype("boolean")
+    numbers = pd.to_numeric(raw.where(~empty, None), errors="coerce")
+    bad = numbers.isna() & ~empty
+    if bad.any():
+        i = int(bad.idxmax())
+        _fail(path, f"non-numeric value '{raw[i]}' in column '{column}' (line {i + 2})")
+    if kind == "int":
+        if (numbers.dropna() % 1 != 0).any():
+            i = int(((numbers % 1) != 0).idxmax())
+            _fail(path, f"non-integer value '{raw[i]}' in column '{column}' (line {i + 2})")
+        return numbers.astype("Int64")
+    return numbers.astype("float64")
+
+
+def read_checked(relpath: str, root: Path = DATA) -> pd.DataFrame:
+    """Read data/<relpath> with its schema; return a typed DataFrame (default RangeIndex)."""
+    path = Path(root) / relpath
+    schema = schema_for(relpath)
+    if not path.is_file():
+        _fail(path, "missing file")
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8")
+    except pd.errors.EmptyDataError:
+        _fail(path, "empty file (no header, no rows)")
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        _fail(path, f"not a readable CSV file ({str(exc).splitlines()[0]})")
+    if frame.empty:
+        _fail(path, "empty file (a header but no data rows)")
+    missing = [c for c in schema.columns if c not in frame.columns]
+    if missing:
+        _fail(path, f"missing column(s) {', '.join(repr(c) for c in missing)}")
+    known = {**schema.columns, **schema.optional}
+    unknown = [c for c in frame.columns if c not in known]
+    if unknown:
+        _fail(path, f"unexpected column(s) {', '.join(repr(c) for c in unknown)}")
+    out = pd.DataFrame(index=frame.index)
+    for column in frame.columns:
+        out[column] = _convert(path, frame, column, known[column], column in schema.nullable)
+    for column, values in schema.allowed.items():
+        bad = ~out[column].isin(values) & out[column].notna()
+        if bad.any():
+            i = int(bad.idxmax())
+            _fail(path, f"unknown value '{out[column][i]}' in column '{column}' (line {i + 2})")
+    if schema.key:
+        dup = out.duplicated(list(schema.key), keep="first")
+        if dup.any():
+            i = int(dup.idxmax())
+            value = out.loc[i, list(schema.key)].tolist()
+            shown = value[0].date().isoformat() if schema.key == ("date",) else ", ".join(map(str, value))
+            label = "date" if schema.key == ("date",) else "key"
+            _fail(path, f"duplicate {label} {shown} (line {i + 2})")
+    if schema.sort:
+        steps = out[schema.sort].diff().dt.days
+        if (steps <= 0).any():
+            i = int((steps <= 0).idxmax())
+            _fail(path, f"dates not in increasing order at line {i + 2}")
+    for columns, test, word in ((schema.positive, lambda s: s > 0, "non-positive"),
+                                (schema.nonnegative, lambda s: s >= 0, "negative")):
+        for column in columns:
+            if column in out:
+                bad = ~test(out[column]) & out[column].notna()
+                if bad.any():
+                    i = int(bad.idxmax())
+                    _fail(path, f"{word} value {out[column][i]} in column '{column}' (line {i + 2})")
+    return out
+
+
+def load_claims(root: Path = DATA) -> pd.DataFrame:
+    """The claims registry, indexed by claim_id."""
+    return read_checked("claims.csv", root).set_index("claim_id")
+
+
+def load_tickers(root: Path = DATA) -> pd.DataFrame:
+    """The market-data manifest: one row per ticker, its file, group and close basis."""
+    return read_checked("market/tickers.csv", root).set_index("ticker")
+
+
+def load_prices(ticker: str, root: Path = DATA) -> pd.DataFrame:
+    """Daily bars of one ticker, indexed by date.
+
+    `close` is what the file holds (see attrs['close_basis']: 'raw' or 'adjusted');
+    `adj_close` is the dividend-and-split-adjusted close where the file has one.
+    """
+    manifest = load_tickers(root)
+    if ticker not in manifest.index:
+        raise DataError(f"data/market/tickers.csv: unknown ticker '{ticker}'")
+    entry = manifest.loc[ticker]
+    frame = read_checked(f"market/{entry['file']}", root).set_index("date")
+    frame.attrs = {"ticker": ticker, "close_basis": entry["close_basis"], "file": f"data/market/{entry['file']}"}
+    return frame
+
+
+def adjusted_close(ticker: str, root: Path = DATA) -> pd.Series:
+    """The dividend-and-split-adjusted close (for returns), whatever the file's layout."""
+    frame = load_prices(ticker, root)
+    if "adj_close" in frame:
+        series = frame["adj_close"]
+    else:  # the file's close is adjusted already, or it is an index level (no dividends)
+        series = frame["close"]
+    return series.rename(ticker)
+
+
+def load_table(relpath: str, root: Path = DATA) -> pd.DataFrame:
+    """Any other data file, typed and validated by its schema."""
+    return read_checked(relpath, root)
+
+
+def source_of(*relpaths: str, root: Path = DATA) -> pd.DataFrame:
+    """The provenance rows (publisher, source, as-of date, licence) of the given data files.
+
+    A row of data/sources.csv may name one file or a pattern such as 'market/prices/*.csv'."""
+    table = read_checked("sources.csv", root).set_index("file")
+    picked = []
+    for relpath in relpaths:
+        match = [f for f in table.index if fnmatch.fnmatch(relpath, f)]
+        if not match:
+            raise DataError(f"data/sources.csv: no row for {relpath}")
+        picked.append(match[0])
+    out = table.loc[picked, ["publisher", "source", "as_of", "licence"]]
+    out.index = pd.Index(relpaths, name="file")
+    return out
