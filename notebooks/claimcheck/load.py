@@ -103,6 +103,44 @@ SCHEMAS: dict[str, Schema] = {
         positive=("amount_usd_bn",),
         allowed={"kind": {"release", "announcement", "app", "market"}},
     ),
+    "market/ecb_fx.csv": Schema(
+        columns={"date": "date", "usd_per_eur": "float", "cny_per_eur": "float"},
+        key=("date",), sort="date", positive=("usd_per_eur", "cny_per_eur"),
+    ),
+    "*/facts.csv": Schema(
+        columns={"fact_id": "str", "description": "str", "value": "float", "unit": "str", "as_of": "str",
+                 "source": "str", "url": "str", "quality": "str"},
+        key=("fact_id",),
+        nullable=("value", "unit", "as_of", "url"),
+        allowed={"quality": {"primary", "secondary", "weak", "not_found"}},
+    ),
+    "ai/api_prices.csv": Schema(
+        columns={"provider": "str", "model": "str", "model_key": "str", "price_kind": "str", "currency": "str",
+                 "input_per_mtok": "float", "cached_input_per_mtok": "float", "output_per_mtok": "float",
+                 "as_of": "date", "valid_from": "date", "valid_to": "date", "source": "str", "quality": "str"},
+        key=("model_key", "price_kind", "currency", "valid_from", "as_of"),
+        positive=("input_per_mtok", "cached_input_per_mtok", "output_per_mtok"),
+        nullable=("cached_input_per_mtok", "as_of", "valid_from", "valid_to"),
+        allowed={"price_kind": {"list", "promotional"}, "currency": {"USD", "CNY"},
+                 "quality": {"primary", "secondary", "weak"}},
+    ),
+    "ai/benchmarks.csv": Schema(
+        columns={"model": "str", "model_key": "str", "benchmark": "str", "score": "float", "table": "str",
+                 "source": "str"},
+        key=("model", "benchmark", "table"),
+        nullable=("model_key",),
+        allowed={"table": {"r1_paper_table4", "r1_paper_distill", "chatbot_arena_2025-02-17"}},
+    ),
+    "ai/epoch_models.csv": Schema(
+        columns={"model": "str", "organization": "str", "publication_date": "date", "parameters": "float",
+                 "training_compute_flop": "float", "training_dataset_size": "float", "training_time_hours": "float",
+                 "training_hardware": "str", "hardware_quantity": "float", "training_cost_2023_usd": "float",
+                 "confidence": "str"},
+        key=("model",),
+        nullable=("parameters", "training_compute_flop", "training_dataset_size", "training_time_hours",
+                  "training_hardware", "hardware_quantity", "training_cost_2023_usd"),
+        positive=("parameters", "training_compute_flop", "training_time_hours", "hardware_quantity"),
+    ),
     "market/prices/*.csv": Schema(
         columns={"date": "date", "close": "float"},
         optional={"open": "float", "high": "float", "low": "float", "adj_close": "float", "volume": "int"},
@@ -267,3 +305,27 @@ def source_of(*relpaths: str, root: Path = DATA) -> pd.DataFrame:
     out = table.loc[picked, ["publisher", "source", "as_of", "licence"]]
     out.index = pd.Index(relpaths, name="file")
     return out
+
+
+def load_facts(subject: str, root: Path = DATA) -> pd.DataFrame:
+    """The single sourced figures of one subject ('ai' or 'energy'), indexed by fact_id."""
+    return read_checked(f"{subject}/facts.csv", root).set_index("fact_id")
+
+
+def fx_rate(date, currency: str, root: Path = DATA) -> tuple[float, pd.Timestamp]:
+    """US dollars per one unit of `currency` ('EUR' or 'CNY') from the ECB's reference rates.
+
+    Uses the last ECB fixing on or before `date` (no interpolation) and returns it with the date of
+    that fixing. CNY is converted through the euro: USD per CNY = (USD per EUR) / (CNY per EUR)."""
+    table = read_checked("market/ecb_fx.csv", root).set_index("date")
+    day = pd.Timestamp(date)
+    known = table.loc[:day]
+    if known.empty:
+        raise DataError(f"data/market/ecb_fx.csv: no ECB fixing on or before {day.date()}")
+    fixing = known.index[-1]
+    row = known.iloc[-1]
+    if currency == "EUR":
+        return float(row["usd_per_eur"]), fixing
+    if currency == "CNY":
+        return float(row["usd_per_eur"] / row["cny_per_eur"]), fixing
+    raise ValueError(f"unknown currency {currency!r}; expected 'EUR' or 'CNY'")
