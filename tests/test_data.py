@@ -8,6 +8,7 @@ from claimcheck import load
 from claimcheck.paths import DATA, NOTEBOOKS
 
 DATA_FILES = sorted(p.relative_to(DATA).as_posix() for p in DATA.rglob("*.csv"))
+ALL_DATA_FILES = sorted(p.relative_to(DATA).as_posix() for p in DATA.rglob("*") if p.is_file() and p.name != "README.md")
 CODEBOOK = (DATA / "README.md").read_text(encoding="utf-8")
 CLAIM_IDS = """stargate_500bn deepseek_released_friday nvda_142_to_118 nvda_loss_half_trillion
 nvda_record_one_day_loss api_gap_r1_o1 gpt4o_output_10_per_m user_cost_50c_vs_100 doubao_effectively_free
@@ -23,13 +24,13 @@ def test_file_fits_its_schema(relpath):
     assert len(frame) > 0
 
 
-@pytest.mark.parametrize("relpath", DATA_FILES)
+@pytest.mark.parametrize("relpath", ALL_DATA_FILES)
 def test_file_has_a_source_row(relpath):
     row = load.source_of(relpath)
     assert row.notna().all(axis=None)
 
 
-@pytest.mark.parametrize("relpath", DATA_FILES)
+@pytest.mark.parametrize("relpath", ALL_DATA_FILES)
 def test_file_is_in_the_codebook(relpath):
     pattern = load.source_of(relpath)  # the row's file name or pattern is what the codebook lists
     table = load.read_checked("sources.csv").set_index("file")
@@ -75,3 +76,9 @@ def test_prices_cover_the_window_on_the_market_calendar(ticker):
     assert prices.loc[window].index.equals(calendar)
     if {"high", "low"} <= set(prices.columns):
         assert (prices["high"] >= prices["low"]).all()
+
+
+def test_json_files_load():
+    for relpath in ALL_DATA_FILES:
+        if relpath.endswith(".json"):
+            assert load.load_json(relpath)

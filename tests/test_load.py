@@ -31,6 +31,7 @@ CASES = {
     "non-numeric price": (GOOD.replace("1.4,10", "n/a,10"), "non-numeric value 'n/a'"),
     "missing price": (GOOD.replace("1.4,10", ",10"), "missing value in column 'close'"),
     "unexpected column": (GOOD.replace("volume\n", "volume,x\n").replace(",10\n", ",10,1\n"), "unexpected column(s) 'x'"),
+    "extra field": (GOOD.replace("1.4,10", "1.4,10,7"), "line 3 has 7 fields but the header has 6"),
     "fractional volume": (GOOD.replace("1.4,10", "1.4,10.5"), "non-integer value '10.5'"),
 }
 
@@ -65,3 +66,15 @@ def test_unknown_kind_in_claims(root):
     path.write_text(path.read_text().replace(",at_least,", ",more_than,", 1))
     with pytest.raises(DataError, match=r"claims.csv: unknown value 'more_than' in column 'kind' \(line \d+\)"):
         load_claims(root=root)
+
+
+@pytest.mark.parametrize("text, expected", [(None, "missing file"), ("{not json", "not valid JSON"), ("{}", "empty file")])
+def test_bad_json(tmp_path, text, expected):
+    from claimcheck import load_json
+
+    if text is not None:
+        (tmp_path / "config.json").write_text(text)
+    with pytest.raises(DataError) as info:
+        load_json("config.json", root=tmp_path)
+    assert str(info.value).startswith(f"{(tmp_path / 'config.json').as_posix()}: ") and expected in str(info.value)
+    assert "\n" not in str(info.value)

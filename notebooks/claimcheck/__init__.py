@@ -5,7 +5,7 @@ It loads and validates data/ (load), turns claimed and measured figures into ver
 the market data (refresh). The analysis itself lives in the notebooks.
 """
 from .figures import VERDICT_COLORS, save_figure, source_note, use_style
-from .load import (DataError, adjusted_close, fx_rate, load_claims, load_facts, load_prices, load_table,
+from .load import (DataError, adjusted_close, fx_rate, load_claims, load_facts, load_json, load_prices, load_table,
                    load_tickers, source_of)
 from .paths import DATA, FIGURES, ROOT, rel
 from .results import fmt, read_results, verdict_row, write_results
@@ -13,7 +13,7 @@ from .verdict import HOLDS, ROUGHLY, VERDICTS, WRONG_FACTOR, judge
 
 __all__ = [
     "DATA", "FIGURES", "HOLDS", "ROOT", "ROUGHLY", "VERDICTS", "VERDICT_COLORS", "WRONG_FACTOR",
-    "DataError", "adjusted_close", "fmt", "fx_rate", "load_facts", "judge", "load_claims", "load_prices", "load_table",
+    "DataError", "adjusted_close", "fmt", "fx_rate", "load_facts", "load_json", "judge", "load_claims", "load_prices", "load_table",
     "load_tickers", "read_results", "rel", "save_figure", "source_note", "source_of", "use_style",
     "verdict_row", "write_results",
 ]

@@ -7,6 +7,7 @@ can say which row and which value.
 """
 from __future__ import annotations
 
+import csv
 import fnmatch
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,6 +132,15 @@ SCHEMAS: dict[str, Schema] = {
         nullable=("model_key",),
         allowed={"table": {"r1_paper_table4", "r1_paper_distill", "chatbot_arena_2025-02-17"}},
     ),
+    "ai/gpus.csv": Schema(
+        columns={"gpu": "str", "maker": "str", "architecture": "str", "segment": "str", "released": "date", "year": "int",
+                 "memory_gb": "float", "max_power_w": "float", "nvlink_gb_s": "float", "source": "str", "url": "str",
+                 "quality": "str"},
+        key=("gpu",),
+        nullable=("released", "max_power_w", "nvlink_gb_s"),
+        positive=("memory_gb", "max_power_w", "nvlink_gb_s"),
+        allowed={"quality": {"primary", "secondary", "weak"}},
+    ),
     "ai/epoch_models.csv": Schema(
         columns={"model": "str", "organization": "str", "publication_date": "date", "parameters": "float",
                  "training_compute_flop": "float", "training_dataset_size": "float", "training_time_hours": "float",
@@ -205,11 +215,21 @@ def read_checked(relpath: str, root: Path = DATA) -> pd.DataFrame:
     if not path.is_file():
         _fail(path, "missing file")
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8")
-    except pd.errors.EmptyDataError:
+        with open(path, newline="", encoding="utf-8") as fh:
+            lines = list(csv.reader(fh))
+    except UnicodeDecodeError:
+        _fail(path, "not a readable CSV file (not UTF-8 text)")
+    except csv.Error as exc:
+        _fail(path, f"not a readable CSV file ({exc})")
+    if not lines:
         _fail(path, "empty file (no header, no rows)")
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        _fail(path, f"not a readable CSV file ({str(exc).splitlines()[0]})")
+    header, body = lines[0], [row for row in lines[1:] if row]
+    for number, row in enumerate(body, start=2):
+        if len(row) != len(header):
+            _fail(path, f"line {number} has {len(row)} fields but the header has {len(header)}")
+    if len(set(header)) != len(header):
+        _fail(path, "a column name appears twice in the header")
+    frame = pd.DataFrame(body, columns=header, dtype="string").astype(object)
     if frame.empty:
         _fail(path, "empty file (a header but no data rows)")
     missing = [c for c in schema.columns if c not in frame.columns]
@@ -329,3 +349,19 @@ def fx_rate(date, currency: str, root: Path = DATA) -> tuple[float, pd.Timestamp
     if currency == "CNY":
         return float(row["usd_per_eur"] / row["cny_per_eur"]), fixing
     raise ValueError(f"unknown currency {currency!r}; expected 'EUR' or 'CNY'")
+
+
+def load_json(relpath: str, root: Path = DATA) -> dict:
+    """A JSON data file (such as a model's configuration), with the same one-line errors."""
+    import json
+
+    path = Path(root) / relpath
+    if not path.is_file():
+        _fail(path, "missing file")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        _fail(path, f"not valid JSON ({exc})")
+    if not isinstance(data, dict) or not data:
+        _fail(path, "empty file (expected a JSON object)")
+    return data
