@@ -59,6 +59,12 @@ def test_claims_have_values_their_kind_needs():
     assert claims.loc[claims["kind"] != "range", "claimed_high"].isna().all()
 
 
+def test_every_claims_notebook_exists():
+    claims = load.load_claims()
+    for stem in sorted(set(claims["notebook"])):
+        assert (NOTEBOOKS / f"{stem}.ipynb").is_file(), f"data/claims.csv names {stem}, which does not exist"
+
+
 def test_manifest_lists_every_price_file_once():
     manifest = load.load_tickers()
     listed = sorted(manifest["file"])

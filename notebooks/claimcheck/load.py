@@ -151,6 +151,50 @@ SCHEMAS: dict[str, Schema] = {
                   "training_hardware", "hardware_quantity", "training_cost_2023_usd"),
         positive=("parameters", "training_compute_flop", "training_time_hours", "hardware_quantity"),
     ),
+    "energy/iea_ev_sales.csv": Schema(
+        columns={"region": "str", "year": "int", "parameter": "str", "powertrain": "str", "unit": "str", "value": "float"},
+        key=("region", "year", "parameter", "powertrain"),
+        nonnegative=("value",),
+        allowed={"parameter": {"ev_sales", "ev_sales_share"}, "powertrain": {"BEV", "PHEV", "EV"},
+                 "unit": {"Vehicles", "percent"}},
+    ),
+    "energy/owid_ev_sales.csv": Schema(
+        columns={"entity": "str", "year": "int", "electric_cars_sold": "float"},
+        key=("entity", "year"), nonnegative=("electric_cars_sold",),
+    ),
+    "energy/owid_pv_module_prices.csv": Schema(
+        columns={"year": "int", "module_price_usd2022_per_w": "float"},
+        key=("year",), positive=("module_price_usd2022_per_w",),
+    ),
+    "energy/china_pv_module_production.csv": Schema(
+        columns={"year": "int", "production_gw": "float"}, key=("year",), positive=("production_gw",),
+    ),
+    "energy/pv_module_prices_2025.csv": Schema(
+        columns={"date": "date", "market": "str", "technology": "str", "basis": "str", "price": "float", "currency": "str",
+                 "low": "float", "high": "float", "assessor": "str", "source": "str", "url": "str", "quality": "str"},
+        key=("date", "market", "technology", "basis"),
+        nullable=("low", "high"), positive=("price", "low", "high"),
+        allowed={"currency": {"USD", "EUR", "CNY"}, "quality": {"primary", "secondary", "weak"}},
+    ),
+    "energy/pv_manufacturing_shares.csv": Schema(
+        columns={"stage": "str", "measure": "str", "year": "int", "china_share_pct": "float", "qualifier": "str",
+                 "publisher": "str", "source": "str", "url": "str", "quality": "str"},
+        key=("stage", "measure", "year", "source"),
+        positive=("china_share_pct",),
+        allowed={"measure": {"production", "capacity", "manufacturing"}, "qualifier": {"exact", "about", "more_than"},
+                 "quality": {"primary", "secondary", "weak"}},
+    ),
+    "energy/eu_bev_duties.csv": Schema(
+        columns={"group": "str", "countervailing_duty_pct": "float", "stage": "str", "regulation": "str",
+                 "in_force": "date", "source": "str", "url": "str", "quality": "str"},
+        key=("group", "stage"), nonnegative=("countervailing_duty_pct",), allowed={"quality": {"primary", "secondary", "weak"}},
+    ),
+    "energy/car_prices.csv": Schema(
+        columns={"maker": "str", "model": "str", "market": "str", "price": "float", "currency": "str", "qualifier": "str",
+                 "as_of": "date", "source": "str", "url": "str", "quality": "str"},
+        key=("maker", "model", "market", "as_of"), positive=("price",),
+        allowed={"currency": {"USD", "CNY", "EUR"}, "qualifier": {"exact", "about"}, "quality": {"primary", "secondary", "weak"}},
+    ),
     "market/prices/*.csv": Schema(
         columns={"date": "date", "close": "float"},
         optional={"open": "float", "high": "float", "low": "float", "adj_close": "float", "volume": "int"},
