@@ -24,3 +24,10 @@ def test_headline_figures_exist():
     assert len(images) >= 3
     for image in images:
         assert (ROOT / image).is_file()
+
+
+def test_readable_numbers():
+    from claimcheck.ledger import readable
+
+    assert [readable(v) for v in ["29869.2", "96.3333", "0.11039", "-16.9682", "671.026", "yes"]] == \
+        ["29,869", "96.33", "0.110", "−16.97", "671", "yes"]

@@ -21,6 +21,22 @@ def anchor(section: str) -> str:
     return section.replace(" ", "-")
 
 
+def readable(text: str) -> str:
+    """A measured value as a reader wants it: 29869.2 -> '29,869', 96.3333 -> '96.33', 0.11039 -> '0.110'."""
+    try:
+        x = float(text)
+    except ValueError:
+        return text
+    size = abs(x)
+    if size >= 1000:
+        shown = f"{x:,.0f}"
+    elif size >= 1:
+        shown = f"{x:.4g}"
+    else:
+        shown = f"{x:.3f}"
+    return shown.replace("-", "−")
+
+
 def ledger(root: Path = DATA) -> pd.DataFrame:
     """One row per claim: the claim, the article's figure, ours, the verdict and where it is checked.
 
@@ -34,7 +50,7 @@ def ledger(root: Path = DATA) -> pd.DataFrame:
     table["verdict"] = table["verdict"].fillna("pending")
     table["reason"] = table["reason"].fillna("the notebook that checks this claim has not written its verdict yet")
     table["ours"] = [
-        "—" if pd.isna(m) or m == "" else f"{m} {u}" if u not in ("statement", "weekday") else str(m)
+        "—" if pd.isna(m) or m == "" else f"{readable(m)} {u}" if u not in ("statement", "weekday") else str(m)
         for m, u in zip(table["measured_value"], table["unit"])
     ]
     table["checked_in"] = [f"notebooks/{nb}.ipynb#{anchor(sec)}" for nb, sec in zip(table["notebook"], table["section"])]
