@@ -4,7 +4,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import matplotlib as mpl
-import matplotlib.pyplot as plt
 
 from .paths import FIGURES, rel
 
@@ -41,7 +40,6 @@ STYLE = {
     "savefig.dpi": DPI,
     "savefig.bbox": "standard",
     "legend.frameon": False,
-    "svg.hashsalt": "claimcheck",
 }
 
 
@@ -68,4 +66,4 @@ def source_note(ax, text: str) -> None:
                 fontsize=7, color="#666666", ha="left", va="bottom")
 
 
-__all__ = ["DPI", "STYLE", "VERDICT_COLORS", "plt", "save_figure", "source_note", "use_style"]
+__all__ = ["DPI", "STYLE", "VERDICT_COLORS", "save_figure", "source_note", "use_style"]

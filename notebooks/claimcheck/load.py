@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .paths import DATA, rel
+from .verdict import KINDS, VERDICTS
 
 
 class DataError(ValueError):
@@ -45,7 +46,6 @@ class Schema:
     nullable: tuple = ()
 
 
-VERDICT_WORDS = ("holds", "roughly holds", "exaggerated", "understated", "misattributed", "wrong", "unverifiable")
 NOTEBOOK_STEMS = ("01_nvidia_selloff", "02_api_price_gap", "03_training_costs", "04_solar", "05_electric_vehicles")
 
 SCHEMAS: dict[str, Schema] = {
@@ -60,7 +60,7 @@ SCHEMAS: dict[str, Schema] = {
         key=("claim_id",),
         nullable=("claimed_value", "claimed_high"),
         allowed={"article": {"A", "B", "A+B"}, "subject": {"market", "ai", "energy"},
-                 "kind": {"value", "at_least", "at_most", "range", "statement"}, "notebook": set(NOTEBOOK_STEMS)},
+                 "kind": set(KINDS), "notebook": set(NOTEBOOK_STEMS)},
     ),
     "sources.csv": Schema(
         columns={"file": "str", "what": "str", "publisher": "str", "source": "str", "as_of": "str",
@@ -72,7 +72,7 @@ SCHEMAS: dict[str, Schema] = {
                  "verdict": "str", "reason": "str", "sources": "str"},
         key=("claim_id",),
         nullable=("claimed_value", "measured_value"),
-        allowed={"verdict": set(VERDICT_WORDS)},
+        allowed={"verdict": set(VERDICTS)},
     ),
     "market/tickers.csv": Schema(
         columns={"ticker": "str", "file": "str", "group": "str", "close_basis": "str", "source_repo": "str",

@@ -59,12 +59,11 @@ def tidy(frame, ticker: str, start: str = START, end: str = END) -> pd.DataFrame
     if frame is None or len(frame) == 0:
         raise RefreshError(f"{ticker}: empty download (no network, unknown ticker or rate limit)")
     frame = frame.copy()
-    if isinstance(frame.columns, pd.MultiIndex):  # (Price, Ticker) columns from yf.download
-        level = "Price" if "Price" in frame.columns.names else 0
-        tickers = set(frame.columns.get_level_values(1 if level == 0 or level == "Price" else 0))
+    if isinstance(frame.columns, pd.MultiIndex):  # yf.download's (Price, Ticker) columns
+        tickers = set(frame.columns.get_level_values(-1))
         if len(tickers) > 1:
             raise RefreshError(f"{ticker}: download holds several tickers {sorted(tickers)}")
-        frame.columns = frame.columns.get_level_values(level)
+        frame.columns = frame.columns.get_level_values(0)
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise RefreshError(f"{ticker}: download lacks column(s) {', '.join(missing)}")

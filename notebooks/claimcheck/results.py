@@ -47,10 +47,9 @@ def verdict_row(claim_id: str, measured, reason: str, sources: str, *, override:
     claim = claims.loc[claim_id]
     claimed = None if pd.isna(claim["claimed_value"]) else float(claim["claimed_value"])
     high = None if pd.isna(claim["claimed_high"]) else float(claim["claimed_high"])
-    measured_for_rule = measured
     if claim["kind"] != "statement" and isinstance(measured, bool):
         raise TypeError(f"{claim_id}: a {claim['kind']} claim needs a numeric measurement")
-    computed = judge(claimed, measured_for_rule, claim["kind"], claimed_high=high)
+    computed = judge(claimed, measured, claim["kind"], claimed_high=high)
     verdict = computed
     if override is not None:
         if override not in VERDICTS:
