@@ -26,7 +26,7 @@ class DataError(ValueError):
 class Schema:
     """What a data file must look like.
 
-    columns: required columns and their type: 'str', 'float', 'int', 'date' or 'bool'.
+    columns: required columns and their type: 'str', 'float', 'int' or 'date'.
     optional: columns that may be present, with their type.
     key: columns whose combination must be unique (a duplicate date is reported as such).
     sort: a date column that must be strictly increasing.
@@ -231,14 +231,6 @@ def _convert(path: Path, frame: pd.DataFrame, column: str, kind: str, nullable: 
             i = int(bad.idxmax())
             _fail(path, f"unparsable date '{raw[i]}' in column '{column}' (line {i + 2}); expected YYYY-MM-DD")
         return parsed
-    if kind == "bool":
-        mapping = {"true": True, "false": False}
-        lowered = raw.str.strip().str.lower()
-        bad = ~lowered.isin(mapping) & ~empty
-        if bad.any():
-            i = int(bad.idxmax())
-            _fail(path, f"value '{raw[i]}' in column '{column}' (line {i + 2}) is not true/false")
-        return lowered.map(mapping).astype("boolean")
     numbers = pd.to_numeric(raw.where(~empty, None), errors="coerce")
     bad = numbers.isna() & ~empty
     if bad.any():
