@@ -42,3 +42,55 @@ def test_bad_names(tmp_path, bad):
     with pytest.raises(ValueError):
         save_figure(fig, bad, folder=tmp_path)
     plt.close(fig)
+
+
+class KernelShell:
+    """Stands in for ipykernel's shell: records what use_style asks of it."""
+    kernel = object()
+
+    def __init__(self):
+        self.magics, self.handlers, self.shown = [], [], []
+
+    def run_line_magic(self, name, line):
+        self.magics.append((name, line))
+
+    def set_custom_exc(self, exc_tuple, handler):
+        self.handlers.append((exc_tuple, handler))
+
+    def _showtraceback(self, etype, value, stb):
+        self.shown.append(stb)
+
+
+def test_use_style_selects_inline_and_a_one_line_data_error(monkeypatch):
+    """Under a kernel, figures go inline whatever MPLBACKEND says, and DataError gets its handler."""
+    import IPython
+
+    from claimcheck import DataError
+    from claimcheck.figures import show_data_error
+
+    shell = KernelShell()
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+    use_style()
+    assert shell.magics == [("matplotlib", "inline")]
+    assert shell.handlers == [((DataError,), show_data_error)]
+    error = DataError("data/x.csv: missing file")
+    assert show_data_error(shell, DataError, error, None) == ["DataError: data/x.csv: missing file"]
+    assert shell.shown == [["DataError: data/x.csv: missing file"]]
+
+
+def test_data_error_in_ipython_is_one_line(capsys, monkeypatch):
+    """In a real IPython shell the cell fails with the one line, no frame of the package."""
+    import sys
+
+    from IPython.core.interactiveshell import InteractiveShell
+
+    for hook in ("displayhook", "excepthook"):  # the shell replaces them: put them back afterwards
+        monkeypatch.setattr(sys, hook, getattr(sys, hook))
+    shell = InteractiveShell.instance()
+    try:
+        use_style()
+        result = shell.run_cell("import claimcheck as cc\ncc.load_table('market/prices/NOPE.csv')")
+    finally:
+        InteractiveShell.clear_instance()
+    assert type(result.error_in_exec).__name__ == "DataError"
+    assert capsys.readouterr().out == "DataError: data/market/prices/NOPE.csv: missing file\n"

@@ -6,11 +6,12 @@ import re
 import pytest
 
 from claimcheck.load import load_claims
-from claimcheck.ledger import anchor
 from claimcheck.paths import FIGURES, NOTEBOOKS, ROOT
+from claimcheck.results import read_results
 
 NOTEBOOK_PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))
 IDS = [p.name for p in NOTEBOOK_PATHS]
+SAVED = r"(?:save_figure|finish)\(\s*\w+\s*,\s*[\"']([\w-]+)[\"']"
 ABSOLUTE = re.compile(r"(/work/|/home/|/root/|/tmp/|/Users/|[A-Za-z]:\\\\|site-packages)")
 
 
@@ -59,7 +60,9 @@ def test_no_absolute_paths_or_user_names(path):
 def test_size_and_shape(path):
     assert path.stat().st_size < 1_000_000
     nb = load(path)
-    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    # what JupyterLab writes on save: anything else makes opening a notebook dirty git
+    assert nb["metadata"]["kernelspec"] == {"display_name": "Python 3 (ipykernel)", "language": "python",
+                                            "name": "python3"}
     first = nb["cells"][0]
     assert first["cell_type"] == "markdown" and "".join(first["source"]).startswith("# "), "starts with a title"
 
@@ -68,7 +71,7 @@ def test_size_and_shape(path):
 def test_referenced_figures_exist(path):
     for cell in load(path)["cells"]:
         source = "".join(cell["source"])
-        names = re.findall(r"save_figure\(\s*\w+\s*,\s*[\"']([\w-]+)[\"']", source)
+        names = re.findall(SAVED, source)
         names += re.findall(r"figures/([\w-]+)\.png", source)
         for name in names:
             assert (FIGURES / f"{name}.png").is_file(), f"figures/{name}.png is referenced but missing"
@@ -78,7 +81,7 @@ def test_every_figure_comes_from_a_notebook():
     saved = set()
     for path in NOTEBOOK_PATHS:
         for cell in load(path)["cells"]:
-            saved |= set(re.findall(r"save_figure\(\s*\w+\s*,\s*[\"']([\w-]+)[\"']", "".join(cell["source"])))
+            saved |= set(re.findall(SAVED, "".join(cell["source"])))
     on_disk = {p.stem for p in FIGURES.glob("*.png")}
     assert on_disk == saved, f"orphans: {sorted(on_disk - saved)}, missing: {sorted(saved - on_disk)}"
 
@@ -87,7 +90,7 @@ def headings(path):
     found = set()
     for cell in load(path)["cells"]:
         if cell["cell_type"] == "markdown":
-            found |= {anchor(h.strip()) for h in re.findall(r"^#+\s+(.+)$", "".join(cell["source"]), flags=re.M)}
+            found |= {h.strip() for h in re.findall(r"^#+\s+(.+)$", "".join(cell["source"]), flags=re.M)}
     return found
 
 
@@ -96,7 +99,7 @@ def test_each_claims_section_exists_in_its_notebook():
     for claim_id, row in claims.iterrows():
         path = NOTEBOOKS / f"{row['notebook']}.ipynb"
         if path.is_file():
-            assert anchor(row["section"]) in headings(path), f"{claim_id}: no heading '{row['section']}' in {path.name}"
+            assert row["section"] in headings(path), f"{claim_id}: no heading '{row['section']}' in {path.name}"
 
 
 def test_relative_links_in_markdown_resolve():
@@ -106,7 +109,9 @@ def test_relative_links_in_markdown_resolve():
         if doc.suffix == ".ipynb":
             cells = load(doc)["cells"]
             text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
-            text += "\n".join(t for c in cells for t in output_texts(c))
+            # rendered outputs only: a printed text shows "[x](y)" literally, it links nowhere
+            text += "\n".join("".join(o.get("data", {}).get(m, "")) for c in cells for o in c.get("outputs", [])
+                               for m in ("text/markdown", "text/html"))
         else:
             text = doc.read_text(encoding="utf-8")
         for target in re.findall(r"\]\(([^)\s]+)\)", text) + re.findall(r'src="([^"]+)"', text):
@@ -115,5 +120,127 @@ def test_relative_links_in_markdown_resolve():
             file_part, _, fragment = target.partition("#")
             resolved = (base / file_part).resolve()
             assert resolved.exists(), f"{doc.name}: link to {target} points at nothing"
-            if fragment and resolved.suffix == ".ipynb":
-                assert fragment in headings(resolved), f"{doc.name}: no section #{fragment} in {resolved.name}"
+            # GitHub shows notebooks in a frame and does not scroll to #Section: name it in the text
+            assert not (fragment and resolved.suffix == ".ipynb"), f"{doc.name}: link {target} has a fragment"
+
+
+def markdown_text(cell):
+    """A Markdown cell's text without code spans and fenced code (where a dollar sign is literal)."""
+    text = re.sub(r"```.*?```", "", "".join(cell["source"]), flags=re.S)
+    return re.sub(r"`[^`\n]*`", "", text)
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=IDS)
+def test_markdown_has_no_unescaped_dollar(path):
+    """Two dollar signs on a line render as LaTeX in JupyterLab and on GitHub: write \\$."""
+    for cell in load(path)["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        for line in markdown_text(cell).splitlines():
+            assert not re.search(r"(?<!\\)\$", line), f"unescaped $ in a Markdown cell {cell['id']}: {line[:80]}"
+            assert "\\(" not in line and "\\[" not in line, f"LaTeX in Markdown cell {cell['id']}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=IDS)
+def test_markdown_outputs_have_no_unescaped_dollar(path):
+    for cell in load(path)["cells"]:
+        for out in cell.get("outputs", []):
+            text = out.get("data", {}).get("text/markdown")
+            if text:
+                text = re.sub(r"`[^`\n]*`", "", "".join(text))
+                assert not re.search(r"(?<!\\)\$", text), f"unescaped $ in a Markdown output of {cell['id']}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=IDS)
+def test_no_table_cell_is_cut(path):
+    """pandas cuts cells at 50 characters unless display.max_colwidth is raised; readers lose the end."""
+    for cell in load(path)["cells"]:
+        for out in cell.get("outputs", []):
+            html = "".join(out.get("data", {}).get("text/html", ""))
+            assert not re.search(r"(\.\.\.|…)</t[dh]>", html), f"a table cell cut with '...' in {cell['id']}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=IDS)
+def test_code_lines_fit_githubs_frame(path):
+    for cell in load(path)["cells"]:
+        if cell["cell_type"] == "code":
+            for line in "".join(cell["source"]).splitlines():
+                assert len(line) < 100, f"code line of {len(line)} characters in {cell['id']}: {line[:60]}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=IDS)
+def test_no_plain_text_fallback_of_markdown_objects(path):
+    """An IPython.display.Markdown output shows as '<IPython.core.display.Markdown object>' where
+    Markdown outputs are not rendered; a reader must never see that."""
+    for cell in load(path)["cells"]:
+        for text in output_texts(cell):
+            assert "<IPython.core.display" not in text, f"an object's repr is shown in {cell['id']}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=IDS)
+def test_no_claim_ids_shown_to_readers(path):
+    """Readers see plain labels; claim ids are for code only."""
+    ids = set(load_claims().index)
+    for cell in load(path)["cells"]:
+        texts = list(output_texts(cell))
+        if cell["cell_type"] == "markdown":
+            texts.append(markdown_text(cell))
+        for text in texts:
+            shown = [i for i in ids if re.search(rf"(?<![\w`']){re.escape(i)}(?![\w`'])", text)]
+            assert not shown, f"claim id(s) {shown} shown to readers in {cell['id']}"
+
+
+NUMBER = re.compile(r"(?<![\w.])[−-]?\d[\d,]*(?:\.\d+)?")
+
+
+def numbers_in(text):
+    """The numbers a reader sees in a text, as typed ('1,234.5' -> '1234.5'); years and small
+    integers (counts, ordinals, dates' days) are left out."""
+    found = set()
+    for match in NUMBER.findall(text):
+        plain = match.replace(",", "").replace("−", "-").lstrip("-")
+        if re.fullmatch(r"\d+", plain) and (int(plain) <= 31 or 1900 <= int(plain) <= 2100):
+            continue
+        found.add(plain)
+    return found
+
+
+def notebook_numbers(path, reason):
+    """Every number printed by the notebook outside the outputs that show the reason itself."""
+    found = set()
+    head = reason[:40]
+    for cell in load(path)["cells"]:
+        for text in output_texts(cell):
+            unescaped = text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+            if head in text or head in unescaped:
+                continue
+            found |= numbers_in(text)
+    return found
+
+
+def _reason_rows():
+    try:
+        rows = read_results().reset_index()
+    except ValueError as exc:  # a broken results file fails this test, not the whole module
+        return [("", "unreadable", "", str(exc))]
+    return [(r["results_file"], r["claim_id"], r["part"], r["reason"]) for _, r in rows.iterrows()]
+
+
+REASON_ROWS = _reason_rows()
+
+
+@pytest.mark.parametrize("results_file, claim_id, part, reason", REASON_ROWS,
+                         ids=[f"{c}/{p}" if p else c for _, c, p, _ in REASON_ROWS])
+def test_numbers_in_reasons_trace_to_outputs(results_file, claim_id, part, reason):
+    """A number in a reason must be one the notebook computed and showed, not one typed by hand."""
+    if not results_file:
+        pytest.fail(reason)
+    path = NOTEBOOKS / f"{results_file.rsplit('/', 1)[-1].removesuffix('.csv')}.ipynb"
+    shown = notebook_numbers(path, reason)
+    untraced = sorted(numbers_in(reason) - shown)
+    assert not untraced, f"{claim_id} {part}: numbers {untraced} in the reason appear in no other output of {path.name}"
+
+
+def test_numbers_in_finds_what_a_reader_reads():
+    text = "close 142.61 → 118.41 = −16.97 % on 27 January 2025; 2.788 M GPU-hours; $5,576,000; 3 days"
+    assert numbers_in(text) == {"142.61", "118.41", "16.97", "2.788", "5576000"}

@@ -1,15 +1,62 @@
-"""README.md shows exactly the findings that data/results/ holds, and the commands it promises work."""
+"""README.md is the findings page: generated from data/, verdict first, and its commands work."""
 import re
+import subprocess
+import sys
 
-from claimcheck.ledger import README_END, README_START, readme_block
+from claimcheck.ledger import ledger, readable, render_readme, tally
+from claimcheck.load import load_table
 from claimcheck.paths import ROOT
+from claimcheck.verdict import legend_markdown
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
-def test_findings_table_matches_results():
-    start, end = README.index(README_START), README.index(README_END) + len(README_END)
-    assert README[start:end] == readme_block(), "README's findings table is stale: run `python -m claimcheck.ledger`"
+def test_generated_blocks_match_data():
+    assert render_readme(README) == README, "README.md is stale: run `python -m claimcheck.ledger`"
+
+
+def test_the_check_command_works():
+    done = subprocess.run([sys.executable, "-m", "claimcheck.ledger", "--check"], capture_output=True, text=True,
+                          cwd=ROOT, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.strip() == "README.md is up to date"
+
+
+def test_verdict_first():
+    """Before the findings table a reader sees the bottom line, what is covered and the tally;
+    engineering comes after the findings, the figures, the articles and the corrections."""
+    order = [README.index(s) for s in ("**Bottom line.**", "<!-- coverage:start", "<!-- tally:start",
+                                       "## Findings", "## Headline figures", "## The articles",
+                                       "## Corrections and updates", "## Run it", "## Tests and speed")]
+    assert order == sorted(order)
+    first_screen = README[:README.index("## Findings")]
+    table = ledger()
+    assert f"**{len(table)} claims**" in first_screen
+    assert f"**{len(load_table('not_checked.csv'))} other statements**" in first_screen
+    for verdict, n in tally(table).items():
+        assert f"**{n} {verdict}**" in first_screen
+
+
+def test_legend_is_the_rules():
+    assert legend_markdown().strip() in README
+
+
+def test_every_claim_has_its_reason_in_the_table():
+    table = ledger()
+    findings = README[README.index("<!-- findings:start"):README.index("<!-- findings:end")]
+    rows = [line for line in findings.splitlines() if line.startswith("| ") and not line.startswith("| Claim")]
+    assert len(rows) == len(table)
+    for line in rows:
+        cells = [c.strip() for c in re.split(r"(?<!\\)\|", line)[1:-1]]
+        assert len(cells) == 5 and cells[3], f"a finding without its reason: {line[:80]}"
+
+
+def test_both_articles_are_cited():
+    articles = load_table("articles.csv")
+    section = README[README.index("## The articles"):README.index("## Corrections and updates")]
+    for _, row in articles.iterrows():
+        assert row["title"].split(" (")[0][:30] in section or row["author"].split(" (")[0] in section
+    assert len(re.findall(r"\]\(https?://", section)) >= 1
 
 
 def test_two_commands_are_there():
@@ -27,7 +74,5 @@ def test_headline_figures_exist():
 
 
 def test_readable_numbers():
-    from claimcheck.ledger import readable
-
     assert [readable(v) for v in ["29869.2", "96.3333", "0.11039", "-16.9682", "671.026", "yes"]] == \
         ["29,869", "96.33", "0.110", "−16.97", "671", "yes"]

@@ -1,42 +1,73 @@
-"""Verdict rows and the results files."""
+"""Verdict rows, part rows, pinned verdicts and the results files."""
 import shutil
 
 import pytest
 
-from claimcheck import read_results, verdict_row, write_results
+from claimcheck import overall_row, pin, read_results, verdict_row, write_results
 from claimcheck.load import load_claims
 from claimcheck.paths import DATA
+from claimcheck.results import load_parts
+
+STEM = "01_nvidia_selloff"
 
 
 @pytest.fixture
 def root(tmp_path):
-    shutil.copy(DATA / "claims.csv", tmp_path / "claims.csv")
+    for name in ("claims.csv", "claim_parts.csv"):
+        shutil.copy(DATA / name, tmp_path / name)
     return tmp_path
 
 
 def rows_for(root, stem):
-    claims = load_claims(root)
-    ids = claims.index[claims["notebook"] == stem]
-    return [verdict_row(i, None, "not measured in this test", "test", claims=claims) for i in ids]
+    """Rows for every claim and part of a notebook, each 'not measured' (unverifiable)."""
+    claims, parts = load_claims(root), load_parts(root)
+    rows = []
+    for claim_id in claims.index[claims["notebook"] == stem]:
+        mine = [p for c, p in parts.index if c == claim_id]
+        if mine:
+            part_rows = [verdict_row(claim_id, None, "r", "s", part=p, claims=claims, parts=parts) for p in mine]
+            rows += part_rows + [overall_row(claim_id, part_rows, "r", "s", claims=claims)]
+        else:
+            rows.append(verdict_row(claim_id, None, "r", "s", claims=claims, parts=parts,
+                                    evidence_date="2026-08-03"))
+    return rows
 
 
-def test_row_uses_the_registered_value_and_kind(root):
+def test_row_uses_the_registered_value_kind_and_direction(root):
     claims = load_claims(root)
     row = verdict_row("nvda_loss_half_trillion", 589.0, "shares x price change", "src", claims=claims)
-    assert (row["claimed_value"], row["measured_value"], row["verdict"]) == ("500", "589", "holds")
-    row = verdict_row("nvda_loss_half_trillion", 400.0, "r", "s", claims=claims)
-    assert row["verdict"] == "exaggerated"
+    assert (row["claimed_value"], row["measured_value"], row["verdict"], row["robust"]) == ("500", "589", "holds",
+                                                                                             "yes")
+    assert verdict_row("nvda_loss_half_trillion", 400.0, "r", "s", claims=claims)["verdict"] == "exaggerated"
     row = verdict_row("su7_tariff_25_50pct", 30.7, "r", "s", claims=claims)
     assert (row["claimed_value"], row["verdict"]) == ("25-50", "holds")
     row = verdict_row("deepseek_released_friday", False, "r", "s", claims=claims)
-    assert (row["claimed_value"], row["measured_value"], row["verdict"]) == ("Friday", "no", "wrong")
+    assert (row["claimed_value"], row["measured_value"], row["verdict"], row["robust"]) == ("Friday", "no", "wrong",
+                                                                                             "")
+    # the SU7's price: the article wants it cheap, so a claim above the real price understates
+    assert verdict_row("su7_price_30k", 24000.0, "r", "s", claims=claims)["verdict"] == "understated"
 
 
-def test_override_records_what_the_rule_said(root):
+def test_parts_and_the_overall_row(root):
+    claims, parts = load_claims(root), load_parts(root)
+    china = verdict_row("solar_price_15c_40c_30c", 8.55, "r", "s", part="china", claims=claims, parts=parts)
+    europe = verdict_row("solar_price_15c_40c_30c", 10.0, "r", "s", part="europe", claims=claims, parts=parts)
+    assert (china["verdict"], europe["verdict"]) == ("understated", "wrong")
+    row = overall_row("solar_price_15c_40c_30c", [china, europe], "r", "s", claims=claims)
+    assert (row["part"], row["verdict"], row["claimed_value"]) == ("", "wrong", "15 / 40 / 30 ¢/W")
+    with pytest.raises(ValueError, match="compound"):
+        verdict_row("solar_price_15c_40c_30c", 8.55, "r", "s", claims=claims, parts=parts)
+    with pytest.raises(KeyError, match="unknown part"):
+        verdict_row("solar_price_15c_40c_30c", 8.55, "r", "s", part="mars", claims=claims, parts=parts)
+    with pytest.raises(ValueError, match="part rows"):
+        overall_row("solar_price_15c_40c_30c", [], "r", "s", claims=claims)
+
+
+def test_hand_set_verdict_keeps_what_the_rule_said(root):
     row = verdict_row("gpt4o_cost_63m", 63.0, "the $63M estimate is for GPT-4", "s", override="misattributed",
                       claims=load_claims(root))
-    assert row["verdict"] == "misattributed"
-    assert "the rule alone gives 'holds'" in row["reason"]
+    assert (row["verdict"], row["rule_verdict"], row["robust"]) == ("misattributed", "holds", "")
+    assert "[override" not in row["reason"]
     with pytest.raises(ValueError, match="unknown verdict"):
         verdict_row("gpt4o_cost_63m", 63.0, "r", "s", override="sort of", claims=load_claims(root))
 
@@ -51,28 +82,59 @@ def test_row_needs_reason_sources_and_known_id(root):
 
 
 def test_write_is_sorted_stable_and_leaves_no_temporary_file(root):
-    rows = rows_for(root, "01_nvidia_selloff")[::-1]
-    rows[0]["measured_value"] = "0.1"
-    first = write_results("01_nvidia_selloff", rows, root=root)
-    text = (root / "results" / "01_nvidia_selloff.csv").read_bytes()
-    write_results("01_nvidia_selloff.ipynb", list(reversed(rows)), root=root)
-    assert (root / "results" / "01_nvidia_selloff.csv").read_bytes() == text
+    rows = rows_for(root, STEM)[::-1]
+    first = write_results(STEM, rows, root=root)
+    text = (root / "results" / f"{STEM}.csv").read_bytes()
+    write_results(f"{STEM}.ipynb", list(reversed(rows)), root=root)
+    assert (root / "results" / f"{STEM}.csv").read_bytes() == text
     assert list(first.index) == sorted(first.index)
-    assert [p.name for p in (root / "results").iterdir()] == ["01_nvidia_selloff.csv"]
-    assert text.startswith(b"claim_id,claimed_value,measured_value,unit,verdict,reason,sources\n")
+    assert [p.name for p in (root / "results").iterdir()] == [f"{STEM}.csv"]
+    assert text.startswith(b"claim_id,part,claimed_value,measured_value,unit,verdict,rule_verdict,robust,")
 
 
-def test_write_refuses_missing_or_foreign_rows(root):
-    rows = rows_for(root, "01_nvidia_selloff")
-    with pytest.raises(ValueError, match="have no row"):
-        write_results("01_nvidia_selloff", rows[1:], root=root)
+def test_write_refuses_missing_foreign_duplicate_and_unregistered_rows(root):
+    rows = rows_for(root, STEM)
+    overall = [i for i, r in enumerate(rows) if not r["part"]]
+    with pytest.raises(ValueError, match="have no overall row"):
+        write_results(STEM, rows[:overall[0]] + rows[overall[0] + 1:], root=root)
     with pytest.raises(ValueError, match="are not this notebook's"):
-        write_results("01_nvidia_selloff", rows + rows_for(root, "04_solar"), root=root)
+        write_results(STEM, rows + rows_for(root, "04_solar"), root=root)
+    with pytest.raises(ValueError, match="appear twice"):
+        write_results(STEM, rows + rows[:1], root=root)
+    part_rows = [r for r in rows if r["part"]]
+    with pytest.raises(ValueError, match="have no row"):
+        write_results(STEM, [r for r in rows if r is not part_rows[0]], root=root)
+    stray = dict(part_rows[0], part="an_unregistered_part")
+    with pytest.raises(ValueError, match="not registered"):
+        write_results(STEM, rows + [stray], root=root)
     assert not (root / "results").exists() or not list((root / "results").iterdir())
+
+
+def test_hindsight_claims_need_an_evidence_date(root):
+    rows = rows_for(root, "06_what_happened_next")
+    write_results("06_what_happened_next", rows, root=root)
+    rows[0]["evidence_date"] = ""
+    with pytest.raises(ValueError, match="evidence_date"):
+        write_results("06_what_happened_next", rows, root=root)
+
+
+def test_pin_names_every_verdict_that_moved(root):
+    table = write_results(STEM, rows_for(root, STEM), root=root)
+    expected = {k if not p else (k, p): "unverifiable" for k, p in table.index}
+    pin(table, expected)
+    moved = dict(expected, nvda_loss_half_trillion="holds")
+    with pytest.raises(AssertionError, match="nvda_loss_half_trillion: pinned 'holds', now 'unverifiable'"):
+        pin(table, moved)
+    with pytest.raises(AssertionError, match="pinned None"):
+        pin(table, {k: v for k, v in expected.items() if k != "deepseek_released_friday"})
 
 
 def test_read_results_collects_every_file(root):
     write_results("04_solar", rows_for(root, "04_solar"), root=root)
     write_results("05_electric_vehicles", rows_for(root, "05_electric_vehicles"), root=root)
     table = read_results(root)
-    assert len(table) == 7 and set(table["verdict"]) == {"unverifiable"}
+    claims = load_claims(root)
+    expected = claims.index[claims["notebook"].isin(["04_solar", "05_electric_vehicles"])]
+    assert set(table.index) == set(expected)
+    assert (table["part"] == "").sum() == len(expected)
+    assert set(table["verdict"]) == {"unverifiable"}

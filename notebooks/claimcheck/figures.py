@@ -1,24 +1,41 @@
 """One figure style for every notebook, and PNGs that come out byte-identical on every run."""
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import matplotlib as mpl
+from matplotlib.ticker import FuncFormatter
 
+from .atomic import write_atomic
+from .load import DataError
 from .paths import FIGURES, rel
 
 DPI = 110
 
-# One colour per verdict, used by every chart that shows verdicts.
+# One colour, one meaning, in every notebook (Okabe-Ito colours, safe for colour-blind readers).
+PALETTE = {
+    "article": "#E69F00",   # orange: what the article says
+    "china": "#D55E00",     # vermillion: Chinese firms and products (DeepSeek, Xiaomi, Chinese panels)
+    "us": "#0072B2",        # blue: American firms and products (OpenAI, Nvidia, Tesla, US panels)
+    "europe": "#CC79A7",    # reddish purple: Europe
+    "market": "#009E73",    # bluish green: markets, indices and other reference series
+    "other": "#999999",     # grey: everything else, context
+    "highlight": "#000000", # black: the one line or marker the title is about
+}
+
+# The scorecard's colours: one per verdict (kept apart from PALETTE's subjects by shape: the
+# scorecard is the only chart that colours by verdict).
 VERDICT_COLORS = {
     "holds": "#1a9850",
     "roughly holds": "#91cf60",
-    "exaggerated": "#fc8d59",
     "understated": "#fee08b",
-    "misattributed": "#d673c3",
+    "exaggerated": "#fc8d59",
+    "misleading": "#b2abd2",
+    "misattributed": "#8073ac",
     "wrong": "#d73027",
-    "unverifiable": "#999999",
-    "pending": "#dddddd",
+    "unverifiable": "#bababa",
+    "pending": "#eeeeee",
 }
 
 STYLE = {
@@ -44,8 +61,36 @@ STYLE = {
 
 
 def use_style() -> None:
-    """Apply the project style (the notebooks call this once, in their first cell)."""
+    """Apply the project style (the notebooks call this once, in their first cell).
+
+    Inside an IPython kernel it also selects the inline backend, so figures show in the notebook
+    whatever MPLBACKEND says (MPLBACKEND=Agg on a headless machine would otherwise hide them), and
+    in any IPython shell a DataError shows as its one line, without the package's traceback."""
     mpl.rcParams.update(STYLE)
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is always there with the notebooks
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    if hasattr(shell, "kernel"):
+        shell.run_line_magic("matplotlib", "inline")
+        # ipykernel flushes printed text every 0.2 s; a slow print could then be stored as two
+        # output chunks on one run and one on the next, which nbval reports as a change
+        import sys
+
+        if hasattr(sys.stdout, "flush_interval"):
+            sys.stdout.flush_interval = 60
+    shell.set_custom_exc((DataError,), show_data_error)
+
+
+def show_data_error(shell, etype, value, tb, tb_offset=None):
+    """IPython's handler for DataError: its one line ('DataError: <file>: <problem>'), without the
+    package's traceback frames (which would show absolute paths). The cell still fails."""
+    stb = [f"{etype.__name__}: {value}"]
+    shell._showtraceback(etype, value, stb)
+    return stb
 
 
 def save_figure(fig, name: str, folder: Path = FIGURES) -> str:
@@ -56,7 +101,9 @@ def save_figure(fig, name: str, folder: Path = FIGURES) -> str:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.png"
-    fig.savefig(path, format="png", dpi=DPI, metadata={"Software": None})
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    write_atomic(path, buffer.getvalue())
     return rel(path)
 
 
@@ -66,4 +113,32 @@ def source_note(ax, text: str) -> None:
                 fontsize=7, color="#666666", ha="left", va="bottom")
 
 
-__all__ = ["DPI", "STYLE", "VERDICT_COLORS", "save_figure", "source_note", "use_style"]
+def finish(fig, name: str, source: str, ax=None) -> None:
+    """Finish a chart the same way everywhere: the source line under it, the layout, the PNG in
+    figures/ (atomic, byte-stable) and the inline display. Every chart ends with one call."""
+    source_note(ax if ax is not None else fig.axes[0], source)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    save_figure(fig, name)
+    import matplotlib.pyplot as plt
+
+    plt.show()
+
+
+def _plain(x: float) -> str:
+    if x == 0:
+        return "0"
+    if abs(x) >= 1:
+        return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.1f}"
+    return f"{x:.2f}".rstrip("0").rstrip(".") if abs(x) >= 0.01 else f"{x:.3g}"
+
+
+def plain_ticks(ax, axis: str = "y", prefix: str = "", suffix: str = "") -> None:
+    """Plain tick labels ($0.10, $1, $10 or 25 %), also on log axes (never 10⁰ or 1e3)."""
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    formatter = FuncFormatter(lambda x, _pos: f"{prefix}{_plain(x)}{suffix}")
+    target.set_major_formatter(formatter)
+    target.set_minor_formatter(FuncFormatter(lambda x, _pos: ""))
+
+
+__all__ = ["DPI", "PALETTE", "STYLE", "VERDICT_COLORS", "finish", "plain_ticks", "save_figure", "show_data_error",
+           "source_note", "use_style"]

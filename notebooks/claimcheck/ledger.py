@@ -1,24 +1,33 @@
-"""The claims ledger: every claim of data/claims.csv beside its verdict row, if one exists yet.
+"""The claims ledger: every claim of data/claims.csv beside its verdict, and the README's
+generated blocks (coverage, tally, legend, findings, corrections).
 
-Used by 00_claims_ledger.ipynb and by the test that keeps README.md's findings table equal
-to what data/results/ holds.
+Used by 00_claims_ledger.ipynb and by `python -m claimcheck.ledger`, which rewrites the generated
+blocks of README.md; a test keeps README.md equal to what data/ holds.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
 
-from .load import load_claims
-from .paths import DATA, NOTEBOOKS
+from .load import load_table
+from .paths import DATA
 from .results import read_results
+from .verdict import DEFINITIONS, legend_markdown
 
-ARTICLE_NAMES = {"A": "A (Saed)", "B": "B (newsletter)", "A+B": "A and B"}
-
-
-def anchor(section: str) -> str:
-    """The anchor JupyterLab gives a markdown heading: spaces become hyphens."""
-    return section.replace(" ", "-")
+ARTICLE_NAMES = {"A": "A", "B": "B", "A+B": "A and B"}
+SUBJECT_TITLES = {
+    "market": "Nvidia's sell-off",
+    "stargate": "Stargate",
+    "ai": "DeepSeek, prices and quality",
+    "energy": "Solar panels and electric cars",
+    "industry": "Steel",
+    "power": "AI's power",
+    "history": "History",
+    "predictions": "Predictions, judged in hindsight",
+}
+PENDING = "pending"
 
 
 def readable(text: str) -> str:
@@ -37,61 +46,183 @@ def readable(text: str) -> str:
     return shown.replace("-", "−")
 
 
-def ledger(root: Path = DATA) -> pd.DataFrame:
-    """One row per claim: the claim, the article's figure, ours, the verdict and where it is checked.
+def notebook_label(stem: str) -> str:
+    """'02_api_price_gap' -> 'notebook 02'."""
+    return f"notebook {stem[:2]}"
 
-    A claim whose notebook has not written a verdict yet shows as 'pending'."""
-    claims = load_claims(root)
+
+def why(row) -> str:
+    """The reason a reader sees: the notebook's reason, plus, for a hand-set verdict, what the
+    numeric rule alone said, and a flag when a stricter or looser tolerance would change it."""
+    text = str(row["reason"])
+    rule = row.get("rule_verdict")
+    if isinstance(rule, str) and rule != row["verdict"]:
+        text += f" (Set by hand; the numeric comparison alone says “{rule}”.)"
+    if isinstance(row.get("robust"), str) and row.get("robust") == "no":
+        text += " (Fragile: halving or doubling the tolerances changes this verdict.)"
+    return text
+
+
+def ledger(root: Path = DATA) -> pd.DataFrame:
+    """One row per claim: the registry's columns, the overall verdict row's columns and `why`.
+
+    A claim whose notebook has not written its verdict yet shows as 'pending'."""
+    claims = load_table("claims.csv", root).set_index("claim_id")
     results = read_results(root)
     stray = sorted(set(results.index) - set(claims.index))
     if stray:
         raise ValueError(f"data/results has verdict rows for unknown claims: {stray}")
-    table = claims.join(results[["measured_value", "verdict", "reason", "sources"]])
-    table["verdict"] = table["verdict"].fillna("pending")
-    table["reason"] = table["reason"].fillna("the notebook that checks this claim has not written its verdict yet")
+    overall = results[results["part"] == ""]
+    table = claims.join(overall[["measured_value", "verdict", "rule_verdict", "robust", "reason", "sources",
+                                 "evidence_date"]])
+    waiting = table["verdict"].isna()
+    table["verdict"] = table["verdict"].fillna(PENDING)
+    table["reason"] = table["reason"].where(~waiting, "the notebook that checks this claim has not written it yet")
+    table["why"] = [why(row) for _, row in table.iterrows()]
     table["ours"] = [
         "—" if pd.isna(m) or m == "" else f"{readable(m)} {u}" if u not in ("statement", "weekday") else str(m)
         for m, u in zip(table["measured_value"], table["unit"])
     ]
-    table["checked_in"] = [f"notebooks/{nb}.ipynb#{anchor(sec)}" for nb, sec in zip(table["notebook"], table["section"])]
+    # a compound claim has no single figure: show its parts' figures in the registry's order
+    measured = results[results["part"] != ""].set_index("part", append=True)["measured_value"]
+    registry = load_table("claim_parts.csv", root)
+    for claim_id in table.index[table["kind"] == "compound"]:
+        names = registry.loc[registry["claim_id"] == claim_id, "part"]
+        shown = [measured.get((claim_id, p)) for p in names]
+        if any(isinstance(m, str) for m in shown):
+            table.loc[claim_id, "ours"] = " / ".join(readable(m) if isinstance(m, str) and m else "—"
+                                                     for m in shown)
     return table
 
 
+def parts(root: Path = DATA) -> pd.DataFrame:
+    """The part rows of compound claims, with the part's plain label."""
+    results = read_results(root)
+    rows = results[results["part"] != ""].reset_index()
+    labels = load_table("claim_parts.csv", root).set_index(["claim_id", "part"])["label"]
+    rows["label"] = [labels.get((c, p), p) for c, p in zip(rows["claim_id"], rows["part"])]
+    return rows
+
+
+def tally(table: pd.DataFrame) -> pd.Series:
+    """How many claims got each verdict, in the vocabulary's order (zeros left out)."""
+    counts = table["verdict"].value_counts()
+    order = [v for v in (*DEFINITIONS, PENDING) if counts.get(v, 0)]
+    return counts.reindex(order)
+
+
+def escape(text: str) -> str:
+    """Markdown-safe cell text: no LaTeX from dollar signs, no broken tables from pipes."""
+    return str(text).replace("$", "\\$").replace("|", "\\|").replace("\n", " ")
+
+
+def tally_sentence(table: pd.DataFrame) -> str:
+    counts = tally(table)
+    parts_ = [f"**{n} {word}**" for word, n in counts.items()]
+    return f"Verdicts on the {len(table)} claims: " + ", ".join(parts_) + "."
+
+
+def coverage_sentence(table: pd.DataFrame, root: Path = DATA, link: str = "data/not_checked.csv") -> str:
+    left_out = load_table("not_checked.csv", root) if (Path(root) / "not_checked.csv").is_file() else []
+    hindsight = int((table["judged"] == "in hindsight").sum())
+    return (f"This repository checks **{len(table)} claims** of the two articles "
+            f"({len(table) - hindsight} as they stood in January 2025 and {hindsight} predictions judged in "
+            f"hindsight) and lists the **{len(left_out)} other statements** it leaves out, each with the "
+            f"reason, in [{link.rsplit('/', 1)[-1]}]({link}).")
+
+
 def findings_markdown(table: pd.DataFrame, from_notebooks: bool = False) -> str:
-    """The findings table as GitHub markdown. Links are relative to the repository root, or to
-    notebooks/ when the table is shown inside a notebook."""
-    lines = ["| claim | article | article's figure | our figure | verdict | checked in |",
-             "|---|---|---|---|---|---|"]
+    """The findings, grouped by subject: claim, the article's figure and ours, verdict, why, where.
+
+    Links are relative to the repository root, or to notebooks/ when shown inside a notebook; the
+    link text names the section (GitHub does not scroll to a notebook's headings)."""
+    out = []
+    for subject, title in SUBJECT_TITLES.items():
+        group = table[table["subject"] == subject]
+        if group.empty:
+            continue
+        out += [f"**{title}**", "", "| Claim (article) | The article · we found | Verdict | Why | Checked in |",
+                "|---|---|---|---|---|"]
+        for _, row in group.iterrows():
+            target = f"{row['notebook']}.ipynb" if from_notebooks else f"notebooks/{row['notebook']}.ipynb"
+            where = f"[{notebook_label(row['notebook'])}, “{row['section']}”]({target})"
+            figure = f"{row['claimed_text']} · {row['ours']}"
+            verdict = f"**{row['verdict']}**"
+            if row["judged"] == "in hindsight" and isinstance(row["evidence_date"], pd.Timestamp):
+                verdict += f" (in hindsight, evidence to {row['evidence_date'].date().isoformat()})"
+            cells = [f"{row['claim']} ({ARTICLE_NAMES[row['article']]})", figure, verdict, row["why"]]
+            out.append("| " + " | ".join(escape(c) for c in cells) + f" | {where} |")
+        out.append("")
+    return "\n".join(out)
+
+
+def corrections_markdown(root: Path = DATA) -> str:
+    """Dated changes of verdicts, newest first, from data/corrections.csv."""
+    table = load_table("corrections.csv", root).sort_values(["date", "claim_id"], ascending=[False, True])
+    lines = ["| Date | Claim | Was | Now | Why |", "|---|---|---|---|---|"]
+    claims = load_table("claims.csv", root).set_index("claim_id")["claim"]
     for _, row in table.iterrows():
-        target = row["checked_in"].removeprefix("notebooks/") if from_notebooks else row["checked_in"]
-        label = f"{row['notebook']} · {row['section']}"
-        written = (NOTEBOOKS / f"{row['notebook']}.ipynb").is_file()
-        cells = [row["claim"], ARTICLE_NAMES[row["article"]], row["claimed_text"], row["ours"],
-                 f"**{row['verdict']}**", f"[{label}]({target})" if written else f"{label} (not written yet)"]
-        lines.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
+        cells = [row["date"].date().isoformat(), claims.get(row["claim_id"], row["claim_id"]), row["old_verdict"],
+                 row["new_verdict"], row["why"]]
+        lines.append("| " + " | ".join(escape(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"
 
 
-README_START = "<!-- findings:start (generated by `python -m claimcheck.ledger` from data/results; do not edit) -->"
-README_END = "<!-- findings:end -->"
+def blocks(root: Path = DATA) -> dict:
+    """Every generated block of README.md, by name."""
+    table = ledger(root)
+    last = load_table("corrections.csv", root)["date"].max().date().isoformat()
+    return {
+        "coverage": coverage_sentence(table, root),
+        "tally": tally_sentence(table),
+        "findings": findings_markdown(table),
+        "legend": legend_markdown(),
+        "corrections": corrections_markdown(root) + f"\nLast updated: {last}.\n",
+    }
 
 
-def readme_block(root: Path = DATA) -> str:
-    return f"{README_START}\n{findings_markdown(ledger(root))}{README_END}"
+def _marker(name: str) -> tuple[str, str]:
+    return (f"<!-- {name}:start (generated by `python -m claimcheck.ledger` from data/; do not edit) -->",
+            f"<!-- {name}:end -->")
+
+
+def render_readme(text: str, root: Path = DATA) -> str:
+    """README text with every generated block replaced by its current content."""
+    for name, content in blocks(root).items():
+        start, end = _marker(name)
+        pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), flags=re.S)
+        if not pattern.search(text):
+            raise ValueError(f"README.md has no generated block '{name}'")
+        text = pattern.sub(lambda _m: f"{start}\n{content.rstrip()}\n{end}", text)
+    return text
 
 
 def update_readme(path: Path) -> bool:
-    """Replace the findings block of README.md with the current one; return True if it changed."""
+    """Rewrite the generated blocks of README.md; return True if anything changed."""
     text = path.read_text(encoding="utf-8")
-    start, end = text.index(README_START), text.index(README_END) + len(README_END)
-    new = text[:start] + readme_block() + text[end:]
+    new = render_readme(text)
     if new != text:
         path.write_text(new, encoding="utf-8")
     return new != text
 
 
-if __name__ == "__main__":
+def main(argv=None) -> int:
+    """`python -m claimcheck.ledger` rewrites README.md's generated blocks; with --check it only
+    says whether they are stale (exit 1) and changes nothing."""
+    import sys
+
     from .paths import ROOT
 
-    changed = update_readme(ROOT / "README.md")
-    print("README.md findings table " + ("updated" if changed else "already up to date"))
+    argv = sys.argv[1:] if argv is None else argv
+    path = ROOT / "README.md"
+    if "--check" in argv:
+        stale = render_readme(path.read_text(encoding="utf-8")) != path.read_text(encoding="utf-8")
+        print("README.md is " + ("stale: run `python -m claimcheck.ledger`" if stale else "up to date"))
+        return 1 if stale else 0
+    changed = update_readme(path)
+    print("README.md generated blocks " + ("updated" if changed else "already up to date"))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,301 +1,182 @@
 """Read and validate the files under data/.
 
-Every file has a schema in SCHEMAS (matched by its path under data/). A file that does not
-fit raises DataError with one line naming the file and the problem, never a pandas
-traceback. Columns are read as text first and converted here, so the conversion errors
-can say which row and which value.
+Every file has a schema in claimcheck.schemas.SCHEMAS (matched by its path under data/). A file
+that does not fit raises DataError with one line naming the file and the problem, never a pandas
+traceback. Columns are read as text first and converted here, so the conversion errors can say
+which value, in which column, on which physical line of the file (counting blank lines and the
+line breaks inside quoted fields, as an editor shows them).
+
+`load_table` is the one reader: every other loader calls it, and the market refresh passes the
+text it is about to write through it (`text=`), so a download meets the same schema as the file.
 """
 from __future__ import annotations
 
 import csv
 import fnmatch
-from dataclasses import dataclass, field
+import io
+import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .paths import DATA, rel
-from .verdict import KINDS, VERDICTS
+from .schemas import SCHEMAS, Schema  # noqa: F401  (Schema re-exported for tests)
+
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+MAX_INT = 2**53  # larger integers do not survive a float64 round trip
 
 
 class DataError(ValueError):
-    """A data file is missing or malformed. The message is one line: '<file>: <problem>'."""
+    """A data file is missing or malformed. The message is one line: '<file>: <problem>'.
 
+    `shown` is the file as named in the message (relative to the repository) and `problem`
+    the part after the colon, so a caller can reword it (the refresh names the ticker)."""
 
-@dataclass(frozen=True)
-class Schema:
-    """What a data file must look like.
-
-    columns: required columns and their type: 'str', 'float', 'int' or 'date'.
-    optional: columns that may be present, with their type.
-    key: columns whose combination must be unique (a duplicate date is reported as such).
-    sort: a date column that must be strictly increasing.
-    positive: numeric columns whose values must be > 0.
-    nonnegative: numeric columns whose values must be >= 0.
-    allowed: column -> the set of values it may take (units, kinds, bases ...).
-    nullable: columns that may be empty (all others must have a value in every row).
-    """
-
-    columns: dict
-    optional: dict = field(default_factory=dict)
-    key: tuple = ()
-    sort: str | None = None
-    positive: tuple = ()
-    nonnegative: tuple = ()
-    allowed: dict = field(default_factory=dict)
-    nullable: tuple = ()
-
-
-NOTEBOOK_STEMS = ("01_nvidia_selloff", "02_api_price_gap", "03_training_costs", "04_solar", "05_electric_vehicles")
-
-SCHEMAS: dict[str, Schema] = {
-    "articles.csv": Schema(
-        columns={"article": "str", "title": "str", "author": "str", "outlet": "str", "date": "str"},
-        key=("article",),
-    ),
-    "claims.csv": Schema(
-        columns={"claim_id": "str", "article": "str", "subject": "str", "claim": "str", "claimed_text": "str",
-                 "claimed_value": "float", "claimed_high": "float", "unit": "str", "kind": "str", "notebook": "str",
-                 "section": "str"},
-        key=("claim_id",),
-        nullable=("claimed_value", "claimed_high"),
-        allowed={"article": {"A", "B", "A+B"}, "subject": {"market", "ai", "energy"},
-                 "kind": set(KINDS), "notebook": set(NOTEBOOK_STEMS)},
-    ),
-    "sources.csv": Schema(
-        columns={"file": "str", "what": "str", "publisher": "str", "source": "str", "as_of": "str",
-                 "retrieved": "date", "licence": "str"},
-        key=("file",),
-    ),
-    "results/*.csv": Schema(
-        columns={"claim_id": "str", "claimed_value": "str", "measured_value": "str", "unit": "str",
-                 "verdict": "str", "reason": "str", "sources": "str"},
-        key=("claim_id",),
-        nullable=("claimed_value", "measured_value"),
-        allowed={"verdict": set(VERDICTS)},
-    ),
-    "market/tickers.csv": Schema(
-        columns={"ticker": "str", "file": "str", "group": "str", "close_basis": "str", "source_repo": "str",
-                 "source_path": "str", "source_commit": "str", "source_method": "str"},
-        key=("ticker",),
-        nullable=("source_commit",),
-        allowed={"group": {"subject", "benchmark", "semiconductor", "power", "big_tech"},
-                 "close_basis": {"raw", "adjusted"}},
-    ),
-    "market/shares_outstanding.csv": Schema(
-        columns={"ticker": "str", "shares_bn": "float", "as_of": "date", "filing": "str", "period_end": "date",
-                 "filed": "date", "source_url": "str", "quality": "str"},
-        key=("ticker", "filing"),
-        positive=("shares_bn",),
-        nullable=("as_of",),
-    ),
-    "market/press_figures.csv": Schema(
-        columns={"event_date": "date", "ticker": "str", "measure": "str", "value": "float", "qualifier": "str",
-                 "outlet": "str", "url": "str", "quality": "str"},
-        key=("event_date", "ticker", "measure", "outlet"),
-        positive=("value",),
-        allowed={"measure": {"close_usd", "market_value_loss_usd_bn"}, "qualifier": {"exact", "about", "more_than"},
-                 "quality": {"primary", "secondary", "weak"}},
-    ),
-    "market/events.csv": Schema(
-        columns={"date": "date", "label": "str", "event": "str", "kind": "str", "amount_usd_bn": "float", "source": "str", "url": "str"},
-        key=("date", "event"),
-        nullable=("amount_usd_bn",),
-        positive=("amount_usd_bn",),
-        allowed={"kind": {"release", "announcement", "app", "market"}},
-    ),
-    "market/ecb_fx.csv": Schema(
-        columns={"date": "date", "usd_per_eur": "float", "cny_per_eur": "float"},
-        key=("date",), sort="date", positive=("usd_per_eur", "cny_per_eur"),
-    ),
-    "*/facts.csv": Schema(
-        columns={"fact_id": "str", "description": "str", "value": "float", "unit": "str", "as_of": "str",
-                 "source": "str", "url": "str", "quality": "str"},
-        key=("fact_id",),
-        nullable=("value", "unit", "as_of", "url"),
-        allowed={"quality": {"primary", "secondary", "weak", "not_found"}},
-    ),
-    "ai/api_prices.csv": Schema(
-        columns={"provider": "str", "model": "str", "model_key": "str", "price_kind": "str", "currency": "str",
-                 "input_per_mtok": "float", "cached_input_per_mtok": "float", "output_per_mtok": "float",
-                 "as_of": "date", "valid_from": "date", "valid_to": "date", "source": "str", "quality": "str"},
-        key=("model_key", "price_kind", "currency", "valid_from", "as_of"),
-        positive=("input_per_mtok", "cached_input_per_mtok", "output_per_mtok"),
-        nullable=("cached_input_per_mtok", "as_of", "valid_from", "valid_to"),
-        allowed={"price_kind": {"list", "promotional"}, "currency": {"USD", "CNY"},
-                 "quality": {"primary", "secondary", "weak"}},
-    ),
-    "ai/benchmarks.csv": Schema(
-        columns={"model": "str", "model_key": "str", "benchmark": "str", "score": "float", "table": "str",
-                 "source": "str"},
-        key=("model", "benchmark", "table"),
-        nullable=("model_key",),
-        allowed={"table": {"r1_paper_table4", "r1_paper_distill", "chatbot_arena_2025-02-17"}},
-    ),
-    "ai/gpus.csv": Schema(
-        columns={"gpu": "str", "maker": "str", "architecture": "str", "segment": "str", "released": "date", "year": "int",
-                 "memory_gb": "float", "max_power_w": "float", "nvlink_gb_s": "float", "source": "str", "url": "str",
-                 "quality": "str"},
-        key=("gpu",),
-        nullable=("released", "max_power_w", "nvlink_gb_s"),
-        positive=("memory_gb", "max_power_w", "nvlink_gb_s"),
-        allowed={"quality": {"primary", "secondary", "weak"}},
-    ),
-    "ai/epoch_models.csv": Schema(
-        columns={"model": "str", "organization": "str", "publication_date": "date", "parameters": "float",
-                 "training_compute_flop": "float", "training_dataset_size": "float", "training_time_hours": "float",
-                 "training_hardware": "str", "hardware_quantity": "float", "training_cost_2023_usd": "float",
-                 "confidence": "str"},
-        key=("model",),
-        nullable=("parameters", "training_compute_flop", "training_dataset_size", "training_time_hours",
-                  "training_hardware", "hardware_quantity", "training_cost_2023_usd"),
-        positive=("parameters", "training_compute_flop", "training_time_hours", "hardware_quantity"),
-    ),
-    "energy/iea_ev_sales.csv": Schema(
-        columns={"region": "str", "year": "int", "parameter": "str", "powertrain": "str", "unit": "str", "value": "float"},
-        key=("region", "year", "parameter", "powertrain"),
-        nonnegative=("value",),
-        allowed={"parameter": {"ev_sales", "ev_sales_share"}, "powertrain": {"BEV", "PHEV", "EV"},
-                 "unit": {"Vehicles", "percent"}},
-    ),
-    "energy/owid_ev_sales.csv": Schema(
-        columns={"entity": "str", "year": "int", "electric_cars_sold": "float"},
-        key=("entity", "year"), nonnegative=("electric_cars_sold",),
-    ),
-    "energy/owid_pv_module_prices.csv": Schema(
-        columns={"year": "int", "module_price_usd2022_per_w": "float"},
-        key=("year",), positive=("module_price_usd2022_per_w",),
-    ),
-    "energy/china_pv_module_production.csv": Schema(
-        columns={"year": "int", "production_gw": "float"}, key=("year",), positive=("production_gw",),
-    ),
-    "energy/pv_module_prices_2025.csv": Schema(
-        columns={"date": "date", "market": "str", "technology": "str", "basis": "str", "price": "float", "currency": "str",
-                 "low": "float", "high": "float", "assessor": "str", "source": "str", "url": "str", "quality": "str"},
-        key=("date", "market", "technology", "basis"),
-        nullable=("low", "high"), positive=("price", "low", "high"),
-        allowed={"currency": {"USD", "EUR", "CNY"}, "quality": {"primary", "secondary", "weak"}},
-    ),
-    "energy/pv_manufacturing_shares.csv": Schema(
-        columns={"stage": "str", "measure": "str", "year": "int", "china_share_pct": "float", "qualifier": "str",
-                 "publisher": "str", "source": "str", "url": "str", "quality": "str"},
-        key=("stage", "measure", "year", "source"),
-        positive=("china_share_pct",),
-        allowed={"measure": {"production", "capacity", "manufacturing"}, "qualifier": {"exact", "about", "more_than"},
-                 "quality": {"primary", "secondary", "weak"}},
-    ),
-    "energy/eu_bev_duties.csv": Schema(
-        columns={"group": "str", "countervailing_duty_pct": "float", "stage": "str", "regulation": "str",
-                 "in_force": "date", "source": "str", "url": "str", "quality": "str"},
-        key=("group", "stage"), nonnegative=("countervailing_duty_pct",), allowed={"quality": {"primary", "secondary", "weak"}},
-    ),
-    "energy/car_prices.csv": Schema(
-        columns={"maker": "str", "model": "str", "market": "str", "price": "float", "currency": "str", "qualifier": "str",
-                 "as_of": "date", "source": "str", "url": "str", "quality": "str"},
-        key=("maker", "model", "market", "as_of"), positive=("price",),
-        allowed={"currency": {"USD", "CNY", "EUR"}, "qualifier": {"exact", "about"}, "quality": {"primary", "secondary", "weak"}},
-    ),
-    "market/prices/*.csv": Schema(
-        columns={"date": "date", "close": "float"},
-        optional={"open": "float", "high": "float", "low": "float", "adj_close": "float", "volume": "int"},
-        key=("date",),
-        sort="date",
-        positive=("open", "high", "low", "close", "adj_close"),
-        nonnegative=("volume",),
-    ),
-}
+    def __init__(self, shown: str, problem: str | None = None):
+        if problem is None:  # DataError("data/x.csv: the problem"), as the other modules raise it
+            shown, _, problem = shown.partition(": ")
+        super().__init__(f"{shown}: {problem}")
+        self.shown, self.problem = shown, problem
 
 
 def schema_for(relpath: str) -> Schema:
     for pattern, schema in SCHEMAS.items():
         if fnmatch.fnmatch(relpath, pattern):
             return schema
-    raise DataError(f"data/{relpath}: no schema is declared for this file (add one to claimcheck.load.SCHEMAS)")
+    raise DataError(f"data/{relpath}", "no schema is declared for this file (add one to claimcheck/schemas.py)")
 
 
-def _fail(path: Path, problem: str):
-    raise DataError(f"{rel(path)}: {problem}")
+def _fail(path, problem: str):
+    raise DataError(path if isinstance(path, str) else rel(path), problem)
 
 
-def _convert(path: Path, frame: pd.DataFrame, column: str, kind: str, nullable: bool) -> pd.Series:
+def _read_text(path: Path) -> str:
+    """The file's text; a missing file, a directory or a broken link is named as such."""
+    if path.is_symlink() and not path.exists():
+        _fail(path, "a broken symbolic link (its target does not exist)")
+    if path.is_dir():
+        _fail(path, "a directory, not a file")
+    if not path.exists():
+        _fail(path, "missing file")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        _fail(path, f"cannot be read ({type(exc).__name__}: {exc.strerror or exc})")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        _fail(path, "not a readable CSV file (not UTF-8 text)")
+
+
+def _records(shown: str, text: str) -> tuple[list[list[str]], list[int]]:
+    """The non-blank CSV records and the physical line on which each one starts."""
+    text = text.removeprefix("\ufeff")  # a byte-order mark (Excel's 'CSV UTF-8') is not data
+    if not text.strip():
+        _fail(shown, "empty file (no header, no rows)")
+    if not text.endswith("\n"):
+        last = text.count("\n") + 1
+        _fail(shown, f"line {last} is cut off (the file does not end with a line break)")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records, starts, previous = [], [], 0
+    try:
+        for record in reader:
+            if record:
+                records.append(record)
+                starts.append(previous + 1)
+            previous = reader.line_num
+    except csv.Error as exc:
+        _fail(shown, f"not a readable CSV file ({exc} at line {reader.line_num})")
+    return records, starts
+
+
+def _convert(fail, frame: pd.DataFrame, column: str, kind: str, nullable: bool) -> pd.Series:
+    """One column converted to its type; `fail(i, problem)` names row i's line."""
     raw = frame[column]
     empty = raw.str.strip() == ""
     if empty.any() and not nullable:
-        _fail(path, f"missing value in column '{column}' (line {int(empty.idxmax()) + 2})")
+        fail(int(empty.idxmax()), f"missing value in column '{column}'")
     if kind == "str":
         return raw.where(~empty, None).astype("string")
     if kind == "date":
-        parsed = pd.to_datetime(raw.where(~empty, None), format="%Y-%m-%d", errors="coerce")
-        bad = parsed.isna() & ~empty
+        bad = ~empty & ~raw.str.fullmatch(DATE.pattern)
+        parsed = pd.to_datetime(raw.where(~empty & ~bad, None), format="%Y-%m-%d", errors="coerce")
+        bad |= parsed.isna() & ~empty
         if bad.any():
             i = int(bad.idxmax())
-            _fail(path, f"unparsable date '{raw[i]}' in column '{column}' (line {i + 2}); expected YYYY-MM-DD")
+            fail(i, f"unparsable date '{raw[i]}' in column '{column}'; expected YYYY-MM-DD")
         return parsed
-    numbers = pd.to_numeric(raw.where(~empty, None), errors="coerce")
+    numbers = pd.to_numeric(raw.where(~empty, None), errors="coerce").astype("float64")
     bad = numbers.isna() & ~empty
     if bad.any():
         i = int(bad.idxmax())
-        _fail(path, f"non-numeric value '{raw[i]}' in column '{column}' (line {i + 2})")
+        fail(i, f"non-numeric value '{raw[i]}' in column '{column}'")
+    infinite = np.isinf(numbers)
+    if infinite.any():
+        i = int(infinite.idxmax())
+        fail(i, f"non-finite value '{raw[i]}' in column '{column}'")
     if kind == "int":
-        if (numbers.dropna() % 1 != 0).any():
-            i = int(((numbers % 1) != 0).idxmax())
-            _fail(path, f"non-integer value '{raw[i]}' in column '{column}' (line {i + 2})")
+        fractional = numbers.notna() & (numbers % 1 != 0)
+        if fractional.any():
+            i = int(fractional.idxmax())
+            fail(i, f"non-integer value '{raw[i]}' in column '{column}'")
+        huge = numbers.abs() > MAX_INT
+        if huge.any():
+            i = int(huge.idxmax())
+            fail(i, f"integer value '{raw[i]}' in column '{column}' is out of range (above 2**53)")
         return numbers.astype("Int64")
-    return numbers.astype("float64")
+    return numbers
 
 
-def read_checked(relpath: str, root: Path = DATA) -> pd.DataFrame:
-    """Read data/<relpath> with its schema; return a typed DataFrame (default RangeIndex)."""
+def load_table(relpath: str, root: Path = DATA, *, text: str | None = None) -> pd.DataFrame:
+    """Read data/<relpath> with its schema; return a typed DataFrame (default RangeIndex).
+
+    With `text`, that text is checked as if it were the file (the refresh validates what it is
+    about to write this way); the messages then name '<file> (new text)'."""
     path = Path(root) / relpath
     schema = schema_for(relpath)
-    if not path.is_file():
-        _fail(path, "missing file")
-    try:
-        with open(path, newline="", encoding="utf-8") as fh:
-            lines = list(csv.reader(fh))
-    except UnicodeDecodeError:
-        _fail(path, "not a readable CSV file (not UTF-8 text)")
-    except csv.Error as exc:
-        _fail(path, f"not a readable CSV file ({exc})")
-    if not lines:
-        _fail(path, "empty file (no header, no rows)")
-    header, body = lines[0], [row for row in lines[1:] if row]
-    for number, row in enumerate(body, start=2):
+    shown = rel(path) if text is None else f"{rel(path)} (new text)"
+    records, starts = _records(shown, _read_text(path) if text is None else text)
+    header, body, lines = records[0], records[1:], starts[1:]
+
+    def fail(i: int, problem: str):
+        _fail(shown, f"{problem} (line {lines[i]})")
+
+    for name in header:
+        if header.count(name) > 1:
+            _fail(shown, f"column '{name}' appears twice in the header (line {starts[0]})")
+    for i, row in enumerate(body):
         if len(row) != len(header):
-            _fail(path, f"line {number} has {len(row)} fields but the header has {len(header)}")
-    if len(set(header)) != len(header):
-        _fail(path, "a column name appears twice in the header")
+            _fail(shown, f"line {lines[i]} has {len(row)} fields but the header has {len(header)}")
+    if not body:
+        _fail(shown, "empty file (a header but no data rows)")
     frame = pd.DataFrame(body, columns=header, dtype="string").astype(object)
-    if frame.empty:
-        _fail(path, "empty file (a header but no data rows)")
     missing = [c for c in schema.columns if c not in frame.columns]
     if missing:
-        _fail(path, f"missing column(s) {', '.join(repr(c) for c in missing)}")
+        _fail(shown, f"missing column(s) {', '.join(repr(c) for c in missing)}")
     known = {**schema.columns, **schema.optional}
     unknown = [c for c in frame.columns if c not in known]
     if unknown:
-        _fail(path, f"unexpected column(s) {', '.join(repr(c) for c in unknown)}")
+        _fail(shown, f"unexpected column(s) {', '.join(repr(c) for c in unknown)}")
     out = pd.DataFrame(index=frame.index)
     for column in frame.columns:
-        out[column] = _convert(path, frame, column, known[column], column in schema.nullable)
+        out[column] = _convert(fail, frame, column, known[column], column in schema.nullable)
     for column, values in schema.allowed.items():
         bad = ~out[column].isin(values) & out[column].notna()
         if bad.any():
             i = int(bad.idxmax())
-            _fail(path, f"unknown value '{out[column][i]}' in column '{column}' (line {i + 2})")
+            fail(i, f"unknown value '{out[column][i]}' in column '{column}'")
     if schema.key:
         dup = out.duplicated(list(schema.key), keep="first")
         if dup.any():
             i = int(dup.idxmax())
             value = out.loc[i, list(schema.key)].tolist()
-            shown = value[0].date().isoformat() if schema.key == ("date",) else ", ".join(map(str, value))
-            label = "date" if schema.key == ("date",) else "key"
-            _fail(path, f"duplicate {label} {shown} (line {i + 2})")
+            shown_key = value[0].date().isoformat() if schema.key == ("date",) else ", ".join(map(str, value))
+            fail(i, f"duplicate {'date' if schema.key == ('date',) else 'key'} {shown_key}")
     if schema.sort:
         steps = out[schema.sort].diff().dt.days
         if (steps <= 0).any():
-            i = int((steps <= 0).idxmax())
-            _fail(path, f"dates not in increasing order at line {i + 2}")
+            fail(int((steps <= 0).idxmax()), "dates not in increasing order")
     for columns, test, word in ((schema.positive, lambda s: s > 0, "non-positive"),
                                 (schema.nonnegative, lambda s: s >= 0, "negative")):
         for column in columns:
@@ -303,18 +184,18 @@ def read_checked(relpath: str, root: Path = DATA) -> pd.DataFrame:
                 bad = ~test(out[column]) & out[column].notna()
                 if bad.any():
                     i = int(bad.idxmax())
-                    _fail(path, f"{word} value {out[column][i]} in column '{column}' (line {i + 2})")
+                    fail(i, f"{word} value {out[column][i]} in column '{column}'")
     return out
 
 
 def load_claims(root: Path = DATA) -> pd.DataFrame:
     """The claims registry, indexed by claim_id."""
-    return read_checked("claims.csv", root).set_index("claim_id")
+    return load_table("claims.csv", root).set_index("claim_id")
 
 
 def load_tickers(root: Path = DATA) -> pd.DataFrame:
     """The market-data manifest: one row per ticker, its file, group and close basis."""
-    return read_checked("market/tickers.csv", root).set_index("ticker")
+    return load_table("market/tickers.csv", root).set_index("ticker")
 
 
 def load_prices(ticker: str, root: Path = DATA) -> pd.DataFrame:
@@ -327,7 +208,7 @@ def load_prices(ticker: str, root: Path = DATA) -> pd.DataFrame:
     if ticker not in manifest.index:
         raise DataError(f"data/market/tickers.csv: unknown ticker '{ticker}'")
     entry = manifest.loc[ticker]
-    frame = read_checked(f"market/{entry['file']}", root).set_index("date")
+    frame = load_table(f"market/{entry['file']}", root).set_index("date")
     frame.attrs = {"ticker": ticker, "close_basis": entry["close_basis"], "file": f"data/market/{entry['file']}"}
     return frame
 
@@ -342,16 +223,11 @@ def adjusted_close(ticker: str, root: Path = DATA) -> pd.Series:
     return series.rename(ticker)
 
 
-def load_table(relpath: str, root: Path = DATA) -> pd.DataFrame:
-    """Any other data file, typed and validated by its schema."""
-    return read_checked(relpath, root)
-
-
 def source_of(*relpaths: str, root: Path = DATA) -> pd.DataFrame:
     """The provenance rows (publisher, source, as-of date, licence) of the given data files.
 
     A row of data/sources.csv may name one file or a pattern such as 'market/prices/*.csv'."""
-    table = read_checked("sources.csv", root).set_index("file")
+    table = load_table("sources.csv", root).set_index("file")
     picked = []
     for relpath in relpaths:
         match = [f for f in table.index if fnmatch.fnmatch(relpath, f)]
@@ -365,7 +241,7 @@ def source_of(*relpaths: str, root: Path = DATA) -> pd.DataFrame:
 
 def load_facts(subject: str, root: Path = DATA) -> pd.DataFrame:
     """The single sourced figures of one subject ('ai' or 'energy'), indexed by fact_id."""
-    return read_checked(f"{subject}/facts.csv", root).set_index("fact_id")
+    return load_table(f"{subject}/facts.csv", root).set_index("fact_id")
 
 
 def fx_rate(date, currency: str, root: Path = DATA) -> tuple[float, pd.Timestamp]:
@@ -373,7 +249,7 @@ def fx_rate(date, currency: str, root: Path = DATA) -> tuple[float, pd.Timestamp
 
     Uses the last ECB fixing on or before `date` (no interpolation) and returns it with the date of
     that fixing. CNY is converted through the euro: USD per CNY = (USD per EUR) / (CNY per EUR)."""
-    table = read_checked("market/ecb_fx.csv", root).set_index("date")
+    table = load_table("market/ecb_fx.csv", root).set_index("date")
     day = pd.Timestamp(date)
     known = table.loc[:day]
     if known.empty:
@@ -392,11 +268,9 @@ def load_json(relpath: str, root: Path = DATA) -> dict:
     import json
 
     path = Path(root) / relpath
-    if not path.is_file():
-        _fail(path, "missing file")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        data = json.loads(_read_text(path).removeprefix("\ufeff"))
+    except json.JSONDecodeError as exc:
         _fail(path, f"not valid JSON ({exc})")
     if not isinstance(data, dict) or not data:
         _fail(path, "empty file (expected a JSON object)")

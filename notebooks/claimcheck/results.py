@@ -7,18 +7,19 @@ one: a reader sees the old file or the new one, never half of one.
 from __future__ import annotations
 
 import csv
+import io
 import math
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
-from .load import DataError, load_claims, read_checked
+from .load import DataError, load_claims, load_table
 from .paths import DATA, rel
-from .verdict import VERDICTS, judge
+from .atomic import write_atomic
+from .verdict import VERDICTS, combine, judge, robust
 
-COLUMNS = ["claim_id", "claimed_value", "measured_value", "unit", "verdict", "reason", "sources"]
+COLUMNS = ["claim_id", "part", "claimed_value", "measured_value", "unit", "verdict", "rule_verdict", "robust",
+           "reason", "sources", "evidence_date"]
 
 
 def fmt(value) -> str:
@@ -32,79 +33,159 @@ def fmt(value) -> str:
     return str(value)
 
 
-def verdict_row(claim_id: str, measured, reason: str, sources: str, *, override: str | None = None,
-                claims: pd.DataFrame | None = None) -> dict:
-    """One results row. The verdict comes from `judge` with the claim's registered value and kind.
+def load_parts(root: Path = DATA) -> pd.DataFrame:
+    """The parts of compound claims (data/claim_parts.csv), indexed by (claim_id, part)."""
+    return load_table("claim_parts.csv", root).set_index(["claim_id", "part"])
 
-    `override` replaces the computed verdict (e.g. 'misattributed'); the reason must then say
-    why, and the row records what the rule gave.
-    """
-    claims = load_claims() if claims is None else claims
-    if claim_id not in claims.index:
-        raise KeyError(f"unknown claim id {claim_id!r} (not in data/claims.csv)")
+
+def _number(x):
+    return None if pd.isna(x) else float(x)
+
+
+def _claimed_shown(entry) -> str:
+    claimed, high = _number(entry["claimed_value"]), _number(entry["claimed_high"])
+    if claimed is None:
+        return entry["claimed_text"]
+    return fmt(claimed) if high is None else f"{fmt(claimed)}-{fmt(high)}"
+
+
+def _finish(claim_id, part, entry, measured, rule, override, reason, sources, robust_flag, evidence_date):
     if not reason or not sources:
         raise ValueError(f"{claim_id}: every verdict row needs a reason and its sources")
-    claim = claims.loc[claim_id]
-    claimed = None if pd.isna(claim["claimed_value"]) else float(claim["claimed_value"])
-    high = None if pd.isna(claim["claimed_high"]) else float(claim["claimed_high"])
-    if claim["kind"] != "statement" and isinstance(measured, bool):
-        raise TypeError(f"{claim_id}: a {claim['kind']} claim needs a numeric measurement")
-    computed = judge(claimed, measured, claim["kind"], claimed_high=high)
-    verdict = computed
+    verdict = rule
     if override is not None:
         if override not in VERDICTS:
             raise ValueError(f"{claim_id}: unknown verdict {override!r}")
         verdict = override
-        if override != computed:
-            reason = f"{reason} [override; the rule alone gives '{computed}']"
-    claimed_shown = claim["claimed_text"] if claimed is None else fmt(claimed) if high is None else f"{fmt(claimed)}-{fmt(high)}"
-    return {"claim_id": claim_id, "claimed_value": claimed_shown, "measured_value": fmt(measured),
-            "unit": claim["unit"], "verdict": verdict, "reason": reason, "sources": sources}
+    return {"claim_id": claim_id, "part": part, "claimed_value": _claimed_shown(entry),
+            "measured_value": fmt(measured), "unit": entry["unit"], "verdict": verdict, "rule_verdict": rule,
+            "robust": robust_flag if verdict == rule else "", "reason": reason, "sources": sources,
+            "evidence_date": "" if evidence_date is None else pd.Timestamp(evidence_date).date().isoformat()}
+
+
+def verdict_row(claim_id: str, measured, reason: str, sources: str, *, part: str = "",
+                override: str | None = None, evidence_date=None, claims: pd.DataFrame | None = None,
+                parts: pd.DataFrame | None = None) -> dict:
+    """One results row: a claim's overall row (part='') or one part's row.
+
+    The verdict comes from `judge` with the registered value, kind and direction (of the claim,
+    or of the part in data/claim_parts.csv). `override` sets a verdict by hand (misleading,
+    misattributed, a judged 'unverifiable' ...): the reason must say why, and the row keeps in
+    `rule_verdict` what the numeric rule alone said. `robust` says whether the rule's verdict
+    survives halving and doubling every tolerance ('' for yes/no statements and hand-set verdicts).
+    A compound claim's overall row is made by `overall_row` from its part rows.
+    """
+    claims = load_claims() if claims is None else claims
+    if claim_id not in claims.index:
+        raise KeyError(f"unknown claim id {claim_id!r} (not in data/claims.csv)")
+    entry = claims.loc[claim_id]
+    if part:
+        parts = load_parts() if parts is None else parts
+        if (claim_id, part) not in parts.index:
+            raise KeyError(f"unknown part {part!r} of {claim_id} (not in data/claim_parts.csv)")
+        entry = parts.loc[(claim_id, part)]
+    elif entry["kind"] == "compound":
+        raise ValueError(f"{claim_id} is a compound claim: judge its parts and use overall_row")
+    kind = entry["kind"]
+    if kind != "statement" and isinstance(measured, bool):
+        raise TypeError(f"{claim_id}: a {kind} claim needs a numeric measurement")
+    args = (_number(entry["claimed_value"]), measured, kind, _number(entry["claimed_high"]),
+            None if pd.isna(entry["direction"]) else entry["direction"])
+    rule = judge(*args)
+    numeric = kind != "statement" and rule != "unverifiable"
+    flag = ("yes" if robust(*args) else "no") if numeric else ""
+    return _finish(claim_id, part, entry, measured, rule, override, reason, sources, flag, evidence_date)
+
+
+def overall_row(claim_id: str, part_rows: list[dict], reason: str, sources: str, *,
+                override: str | None = None, evidence_date=None, claims: pd.DataFrame | None = None) -> dict:
+    """A compound claim's overall row: its verdict is `combine` of its parts' verdicts."""
+    claims = load_claims() if claims is None else claims
+    if claim_id not in claims.index:
+        raise KeyError(f"unknown claim id {claim_id!r} (not in data/claims.csv)")
+    mine = [r for r in part_rows if r["claim_id"] == claim_id and r["part"]]
+    if not mine:
+        raise ValueError(f"{claim_id}: overall_row needs the claim's part rows")
+    rule = combine(r["verdict"] for r in mine)
+    flags = {r["robust"] for r in mine}
+    flag = "no" if "no" in flags else "yes" if "yes" in flags else ""
+    return _finish(claim_id, "", claims.loc[claim_id], None, rule, override, reason, sources, flag,
+                   evidence_date)
 
 
 def write_results(notebook: str, rows: list[dict], root: Path = DATA) -> pd.DataFrame:
-    """Write data/results/<notebook stem>.csv (sorted by claim id, atomically); return it as a table.
+    """Write data/results/<notebook stem>.csv (sorted by claim and part, atomically); return it.
 
-    Fails if a row belongs to another notebook or a claim of this notebook has no row.
+    Fails if a row belongs to another notebook, a claim of this notebook has no overall row,
+    a row appears twice, a registered part has no row, or a hindsight claim has no evidence date.
     """
     stem = Path(notebook).stem
     claims = load_claims(root)
+    parts = load_parts(root)
     expected = set(claims.index[claims["notebook"] == stem])
-    given = [r["claim_id"] for r in rows]
-    if len(given) != len(set(given)):
-        raise ValueError(f"{stem}: a claim id appears twice in the rows")
-    if set(given) != expected:
-        raise ValueError(f"{stem}: rows {sorted(set(given) - expected)} are not this notebook's; "
-                         f"claims {sorted(expected - set(given))} have no row")
+    keys = [(r["claim_id"], r["part"]) for r in rows]
+    if len(keys) != len(set(keys)):
+        twice = sorted({k for k in keys if keys.count(k) > 1})
+        raise ValueError(f"{stem}: row(s) {twice} appear twice")
+    overall = {c for c, p in keys if not p}
+    given = {c for c, _ in keys}
+    if given != expected or overall != expected:
+        raise ValueError(f"{stem}: rows {sorted(given - expected)} are not this notebook's; "
+                         f"claims {sorted(expected - overall)} have no overall row")
+    registered = {k for k in parts.index if k[0] in expected}
+    with_parts = {k for k in keys if k[1]}
+    if with_parts != registered:
+        raise ValueError(f"{stem}: part rows {sorted(with_parts - registered)} are not registered; "
+                         f"parts {sorted(registered - with_parts)} have no row")
+    for row in rows:
+        if claims.loc[row["claim_id"], "judged"] == "in hindsight" and not row["part"] and not row["evidence_date"]:
+            raise ValueError(f"{stem}: {row['claim_id']} is judged in hindsight and needs an evidence_date")
     folder = Path(root) / "results"
+    ordered = sorted(rows, key=lambda r: (r["claim_id"], r["part"]))
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in ordered:
+        writer.writerow({c: row[c] for c in COLUMNS})
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{stem}.csv"
-    ordered = sorted(rows, key=lambda r: r["claim_id"])
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{stem}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n")
-            writer.writeheader()
-            for row in ordered:
-                writer.writerow({c: row[c] for c in COLUMNS})
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return read_checked(f"results/{stem}.csv", root).set_index("claim_id")
+    write_atomic(folder / f"{stem}.csv", buffer.getvalue())
+    table = load_table(f"results/{stem}.csv", root)
+    table["part"] = table["part"].fillna("")
+    return table.set_index(["claim_id", "part"])
+
+
+def verdict_map(table: pd.DataFrame) -> dict:
+    """{claim_id or (claim_id, part): verdict} of a results table (as write_results returns it)."""
+    out = {}
+    for (claim, part), verdict in table["verdict"].items():
+        out[(claim, part) if part else claim] = verdict
+    return out
+
+
+def pin(table: pd.DataFrame, expected: dict) -> None:
+    """Assert that the notebook's verdicts are exactly `expected`; name every verdict that moved.
+
+    Each analysis notebook ends with pin(...) so that a data change that flips a verdict fails
+    on re-execution, with a message saying which verdicts moved, not only under nbval."""
+    actual = verdict_map(table)
+    moved = [f"{k}: pinned {expected.get(k)!r}, now {actual.get(k)!r}"
+             for k in sorted(set(actual) | set(expected), key=str) if actual.get(k) != expected.get(k)]
+    if moved:
+        raise AssertionError("verdicts moved: " + "; ".join(moved))
 
 
 def read_results(root: Path = DATA) -> pd.DataFrame:
     """Every verdict row written so far, with the notebook that wrote it."""
     frames = []
     for path in sorted((Path(root) / "results").glob("*.csv")):
-        frame = read_checked(f"results/{path.name}", root)
+        frame = load_table(f"results/{path.name}", root)
         frame.insert(1, "results_file", rel(path))
         frames.append(frame)
     if not frames:
         return pd.DataFrame(columns=["claim_id", "results_file", *COLUMNS[1:]]).set_index("claim_id")
     table = pd.concat(frames, ignore_index=True)
-    dup = table["claim_id"].duplicated()
+    table["part"] = table["part"].fillna("")
+    dup = table.duplicated(["claim_id", "part"])
     if dup.any():
         raise DataError(f"data/results: claim {table['claim_id'][dup].iloc[0]} has rows in two files")
     return table.set_index("claim_id")
