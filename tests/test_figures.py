@@ -94,3 +94,26 @@ def test_data_error_in_ipython_is_one_line(capsys, monkeypatch):
         InteractiveShell.clear_instance()
     assert type(result.error_in_exec).__name__ == "DataError"
     assert capsys.readouterr().out == "DataError: data/market/prices/NOPE.csv: missing file\n"
+
+
+def test_finish_writes_the_png_shows_the_same_bytes_and_closes(tmp_path, monkeypatch):
+    """The notebook shows exactly the file the README links to, rendered once, whatever the backend."""
+    import base64
+
+    import IPython
+    import IPython.display
+
+    from claimcheck.figures import finish
+
+    shown = []
+    monkeypatch.setattr(IPython, "get_ipython", lambda: object())
+    monkeypatch.setattr(IPython.display, "display", lambda data, raw: shown.append(data))
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [1, 2])
+    ax.set_title("Prices fell")
+    finish(fig, "a_chart", "Source: test", folder=tmp_path)
+    written = (tmp_path / "a_chart.png").read_bytes()
+    assert written.startswith(b"\x89PNG")
+    assert base64.b64decode(shown[0]["image/png"]) == written
+    assert shown[0]["text/plain"] == "Figure: Prices fell"
+    assert not plt.fignum_exists(fig.number)

@@ -1,4 +1,5 @@
 """Notebook hygiene: what GitHub renders and nbval replays must be complete, clean and portable."""
+import functools
 import getpass
 import json
 import re
@@ -15,7 +16,9 @@ SAVED = r"(?:save_figure|finish)\(\s*\w+\s*,\s*[\"']([\w-]+)[\"']"
 ABSOLUTE = re.compile(r"(/work/|/home/|/root/|/tmp/|/Users/|[A-Za-z]:\\\\|site-packages)")
 
 
+@functools.lru_cache(maxsize=None)
 def load(path):
+    """A notebook's JSON, parsed once per test process (the tests only read it)."""
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -180,13 +183,14 @@ def test_no_plain_text_fallback_of_markdown_objects(path):
 @pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=IDS)
 def test_no_claim_ids_shown_to_readers(path):
     """Readers see plain labels; claim ids are for code only."""
-    ids = set(load_claims().index)
+    ids = sorted(load_claims().index, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w`'])(" + "|".join(map(re.escape, ids)) + r")(?![\w`'])")
     for cell in load(path)["cells"]:
         texts = list(output_texts(cell))
         if cell["cell_type"] == "markdown":
             texts.append(markdown_text(cell))
         for text in texts:
-            shown = [i for i in ids if re.search(rf"(?<![\w`']){re.escape(i)}(?![\w`'])", text)]
+            shown = sorted(set(pattern.findall(text)))
             assert not shown, f"claim id(s) {shown} shown to readers in {cell['id']}"
 
 
@@ -205,40 +209,53 @@ def numbers_in(text):
     return found
 
 
-def notebook_numbers(path, reason):
-    """Every number printed by the notebook outside the outputs that show the reason itself."""
-    found = set()
-    head = reason[:40]
+@functools.lru_cache(maxsize=None)
+def _shown(path):
+    """Each output text of a notebook, HTML-unescaped, with the numbers it shows."""
+    out = []
     for cell in load(path)["cells"]:
         for text in output_texts(cell):
             unescaped = text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
-            if head in text or head in unescaped:
-                continue
-            found |= numbers_in(text)
+            out.append((text, unescaped, frozenset(numbers_in(text))))
+    return out
+
+
+def notebook_numbers(path, reason):
+    """Every number printed by the notebook outside the outputs that show the reason itself."""
+    head = reason[:40]
+    found = set()
+    for text, unescaped, numbers in _shown(path):
+        if head not in text and head not in unescaped:
+            found |= numbers
     return found
 
 
-def _reason_rows():
+def _reasons_by_notebook():
     try:
         rows = read_results().reset_index()
     except ValueError as exc:  # a broken results file fails this test, not the whole module
-        return [("", "unreadable", "", str(exc))]
-    return [(r["results_file"], r["claim_id"], r["part"], r["reason"]) for _, r in rows.iterrows()]
+        return {"unreadable": str(exc)}
+    rows["stem"] = rows["results_file"].str.rsplit("/", n=1).str[-1].str.removesuffix(".csv")
+    return {stem: list(group[["claim_id", "part", "reason"]].itertuples(index=False))
+            for stem, group in rows.groupby("stem")}
 
 
-REASON_ROWS = _reason_rows()
+REASONS = _reasons_by_notebook()
 
 
-@pytest.mark.parametrize("results_file, claim_id, part, reason", REASON_ROWS,
-                         ids=[f"{c}/{p}" if p else c for _, c, p, _ in REASON_ROWS])
-def test_numbers_in_reasons_trace_to_outputs(results_file, claim_id, part, reason):
-    """A number in a reason must be one the notebook computed and showed, not one typed by hand."""
-    if not results_file:
-        pytest.fail(reason)
-    path = NOTEBOOKS / f"{results_file.rsplit('/', 1)[-1].removesuffix('.csv')}.ipynb"
-    shown = notebook_numbers(path, reason)
-    untraced = sorted(numbers_in(reason) - shown)
-    assert not untraced, f"{claim_id} {part}: numbers {untraced} in the reason appear in no other output of {path.name}"
+@pytest.mark.parametrize("stem", sorted(REASONS))
+def test_numbers_in_reasons_trace_to_outputs(stem):
+    """A number in a reason must be one the notebook computed and showed, not one typed by hand:
+    each must appear in an output of the notebook other than the ones showing the reason."""
+    if stem == "unreadable":
+        pytest.fail(REASONS[stem])
+    path = NOTEBOOKS / f"{stem}.ipynb"
+    untraced = []
+    for claim_id, part, reason in REASONS[stem]:
+        missing = sorted(numbers_in(reason) - notebook_numbers(path, reason))
+        if missing:
+            untraced.append(f"{claim_id}{'/' + part if part else ''}: {missing}")
+    assert not untraced, f"numbers in reasons that appear in no other output of {path.name}: {untraced}"
 
 
 def test_numbers_in_finds_what_a_reader_reads():

@@ -1,6 +1,7 @@
 """One figure style for every notebook, and PNGs that come out byte-identical on every run."""
 from __future__ import annotations
 
+import base64
 import io
 from pathlib import Path
 
@@ -93,17 +94,27 @@ def show_data_error(shell, etype, value, tb, tb_offset=None):
     return stb
 
 
-def save_figure(fig, name: str, folder: Path = FIGURES) -> str:
-    """Save `fig` as figures/<name>.png at a fixed size and dpi with no metadata that changes
-    between runs (no software version, no date); return the path relative to the repository."""
+def _png(fig) -> bytes:
+    """The figure as PNG bytes at a fixed size and dpi, with no metadata that changes between runs
+    (no software version, no date)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _target(name: str, folder: Path) -> Path:
     if not name or "/" in name or name.endswith(".png"):
         raise ValueError("name is a bare file stem such as 'nvda_day'")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.png"
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
-    write_atomic(path, buffer.getvalue())
+    return folder / f"{name}.png"
+
+
+def save_figure(fig, name: str, folder: Path = FIGURES) -> str:
+    """Save `fig` as figures/<name>.png (atomically, byte-stable); return the path relative to the
+    repository."""
+    path = _target(name, folder)
+    write_atomic(path, _png(fig))
     return rel(path)
 
 
@@ -113,15 +124,29 @@ def source_note(ax, text: str) -> None:
                 fontsize=7, color="#666666", ha="left", va="bottom")
 
 
-def finish(fig, name: str, source: str, ax=None) -> None:
+def finish(fig, name: str, source: str, ax=None, folder: Path = FIGURES) -> None:
     """Finish a chart the same way everywhere: the source line under it, the layout, the PNG in
-    figures/ (atomic, byte-stable) and the inline display. Every chart ends with one call."""
-    source_note(ax if ax is not None else fig.axes[0], source)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
-    save_figure(fig, name)
+    figures/ (atomic, byte-stable), and in a notebook the very same PNG shown inline, with the
+    chart's title as its text alternative. The figure is rendered once and then closed, so the
+    notebook shows exactly the file the README links to, whatever the matplotlib backend."""
     import matplotlib.pyplot as plt
 
-    plt.show()
+    source_note(ax if ax is not None else fig.axes[0], source)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    path = _target(name, folder)
+    png = _png(fig)
+    write_atomic(path, png)
+    titles = [ax_.get_title(loc=loc) for ax_ in fig.axes for loc in ("left", "center", "right")]
+    title = fig.get_suptitle() or next((t for t in titles if t), "")
+    plt.close(fig)
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython is always there with the notebooks
+        return
+    if get_ipython() is not None:
+        alt = f"Figure: {title}" if title else "Figure"
+        display({"image/png": base64.b64encode(png).decode("ascii"), "text/plain": alt}, raw=True)
 
 
 def _plain(x: float) -> str:

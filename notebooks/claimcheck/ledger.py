@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from .load import load_table
-from .paths import DATA
+from .paths import DATA, ROOT
 from .results import read_results
 from .verdict import DEFINITIONS, legend_markdown
 
@@ -28,6 +28,7 @@ SUBJECT_TITLES = {
     "predictions": "Predictions, judged in hindsight",
 }
 PENDING = "pending"
+README = ROOT / "README.md"
 
 
 def readable(text: str) -> str:
@@ -211,10 +212,8 @@ def main(argv=None) -> int:
     says whether they are stale (exit 1) and changes nothing."""
     import sys
 
-    from .paths import ROOT
-
     argv = sys.argv[1:] if argv is None else argv
-    path = ROOT / "README.md"
+    path = README
     if "--check" in argv:
         stale = render_readme(path.read_text(encoding="utf-8")) != path.read_text(encoding="utf-8")
         print("README.md is " + ("stale: run `python -m claimcheck.ledger`" if stale else "up to date"))
