@@ -261,3 +261,33 @@ def test_numbers_in_reasons_trace_to_outputs(stem):
 def test_numbers_in_finds_what_a_reader_reads():
     text = "close 142.61 → 118.41 = −16.97 % on 27 January 2025; 2.788 M GPU-hours; $5,576,000; 3 days"
     assert numbers_in(text) == {"142.61", "118.41", "16.97", "2.788", "5576000"}
+
+
+@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=IDS)
+def test_html_tables_with_dollars_are_not_typeset(path):
+    """JupyterLab typesets '$…$' inside HTML outputs too, unless the table says tex2jax_ignore
+    (pandas does with display.html.use_mathjax off, which use_style sets)."""
+    for cell in load(path)["cells"]:
+        for out in cell.get("outputs", []):
+            html = "".join(out.get("data", {}).get("text/html", ""))
+            if "$" in html:
+                assert "tex2jax_ignore" in html, f"dollar signs in an HTML output of {cell['id']} may render as maths"
+
+
+def test_tables_are_left_aligned_whole_and_not_typeset():
+    import pandas as pd
+
+    from claimcheck.tables import table_html
+
+    html = table_html(pd.DataFrame({"price": ["$10 and $15 " + "x" * 80]}), index=False)
+    assert "tex2jax_ignore" in html and "text-align: left" in html and "x" * 80 + "</td>" in html
+
+
+def test_missing_text_is_a_dash():
+    import pandas as pd
+
+    from claimcheck.tables import table_html
+
+    frame = pd.DataFrame({"who": pd.array(["a", None], dtype="string"), "n": [1.5, None]})
+    html = table_html(frame, index=False)
+    assert "&lt;NA&gt;" not in html and "<NA>" not in html and html.count("—") == 2

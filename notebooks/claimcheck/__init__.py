@@ -8,6 +8,7 @@ from .figures import PALETTE, VERDICT_COLORS, finish, plain_ticks, save_figure, 
 from .load import (DataError, adjusted_close, fx_rate, load_claims, load_facts, load_json, load_prices, load_table,
                    load_tickers, source_of)
 from .paths import DATA, FIGURES, ROOT, rel
+from .tables import show_table
 from .results import fmt, load_parts, overall_row, pin, read_results, verdict_map, verdict_row, write_results
 from .verdict import DEFINITIONS, HOLDS, ROUGHLY, VERDICTS, WRONG_FACTOR, combine, judge, robust
 
@@ -16,5 +17,5 @@ __all__ = [
     "DataError", "adjusted_close", "fmt", "fx_rate", "load_facts", "load_json", "judge", "load_claims", "load_prices", "load_table",
     "load_tickers", "read_results", "rel", "save_figure", "source_note", "source_of", "use_style",
     "verdict_row", "write_results", "DEFINITIONS", "combine", "robust", "load_parts", "overall_row", "pin",
-    "verdict_map", "PALETTE", "finish", "plain_ticks",
+    "verdict_map", "PALETTE", "finish", "plain_ticks", "show_table",
 ]

@@ -68,6 +68,11 @@ def use_style() -> None:
     whatever MPLBACKEND says (MPLBACKEND=Agg on a headless machine would otherwise hide them), and
     in any IPython shell a DataError shows as its one line, without the package's traceback."""
     mpl.rcParams.update(STYLE)
+    import pandas as pd
+
+    # tables: never cut a cell with "...", never let "$10 … $15" be typeset as mathematics
+    pd.set_option("display.max_colwidth", None)
+    pd.set_option("display.html.use_mathjax", False)
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - IPython is always there with the notebooks
@@ -145,6 +150,7 @@ def finish(fig, name: str, source: str, ax=None, folder: Path = FIGURES) -> None
     except ImportError:  # pragma: no cover - IPython is always there with the notebooks
         return
     if get_ipython() is not None:
+        title = title.replace("\\$", "$")  # matplotlib needs \$ for a dollar sign; readers do not
         alt = f"Figure: {title}" if title else "Figure"
         display({"image/png": base64.b64encode(png).decode("ascii"), "text/plain": alt}, raw=True)
 

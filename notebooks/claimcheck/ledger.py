@@ -123,13 +123,16 @@ def tally_sentence(table: pd.DataFrame) -> str:
     return f"Verdicts on the {len(table)} claims: " + ", ".join(parts_) + "."
 
 
-def coverage_sentence(table: pd.DataFrame, root: Path = DATA, link: str = "data/not_checked.csv") -> str:
+def coverage_sentence(table: pd.DataFrame, root: Path = DATA, link: str | None = "data/not_checked.csv") -> str:
+    """What is covered, in one sentence (Markdown, or plain text when `link` is None)."""
     left_out = load_table("not_checked.csv", root) if (Path(root) / "not_checked.csv").is_file() else []
     hindsight = int((table["judged"] == "in hindsight").sum())
-    return (f"This repository checks **{len(table)} claims** of the two articles "
+    where = f"[{link.rsplit('/', 1)[-1]}]({link})" if link else "the list at the end of this page"
+    text = (f"This repository checks **{len(table)} claims** of the two articles "
             f"({len(table) - hindsight} as they stood in January 2025 and {hindsight} predictions judged in "
             f"hindsight) and lists the **{len(left_out)} other statements** it leaves out, each with the "
-            f"reason, in [{link.rsplit('/', 1)[-1]}]({link}).")
+            f"reason, in {where}.")
+    return text if link else text.replace("**", "")
 
 
 def findings_markdown(table: pd.DataFrame, from_notebooks: bool = False) -> str:
