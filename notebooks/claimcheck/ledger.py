@@ -80,6 +80,9 @@ def ledger(root: Path = DATA) -> pd.DataFrame:
     table["verdict"] = table["verdict"].fillna(PENDING)
     table["reason"] = table["reason"].where(~waiting, "the notebook that checks this claim has not written it yet")
     table["why"] = [why(row) for _, row in table.iterrows()]
+    table["verdict_shown"] = [
+        f"{v} (in hindsight, evidence to {d.date().isoformat()})" if j == "in hindsight" and isinstance(d, pd.Timestamp)
+        else v for v, j, d in zip(table["verdict"], table["judged"], table["evidence_date"])]
     table["ours"] = [
         "—" if pd.isna(m) or m == "" else f"{readable(m)} {u}" if u not in ("statement", "weekday") else str(m)
         for m, u in zip(table["measured_value"], table["unit"])
@@ -151,9 +154,7 @@ def findings_markdown(table: pd.DataFrame, from_notebooks: bool = False) -> str:
             target = f"{row['notebook']}.ipynb" if from_notebooks else f"notebooks/{row['notebook']}.ipynb"
             where = f"[{notebook_label(row['notebook'])}, “{row['section']}”]({target})"
             figure = f"{row['claimed_text']} · {row['ours']}"
-            verdict = f"**{row['verdict']}**"
-            if row["judged"] == "in hindsight" and isinstance(row["evidence_date"], pd.Timestamp):
-                verdict += f" (in hindsight, evidence to {row['evidence_date'].date().isoformat()})"
+            verdict = f"**{row['verdict']}**" + row["verdict_shown"].removeprefix(row["verdict"])
             cells = [f"{row['claim']} ({ARTICLE_NAMES[row['article']]})", figure, verdict, row["why"]]
             out.append("| " + " | ".join(escape(c) for c in cells) + f" | {where} |")
         out.append("")
