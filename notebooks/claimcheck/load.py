@@ -138,7 +138,9 @@ def load_table(relpath: str, root: Path = DATA, *, text: str | None = None) -> p
     schema = schema_for(relpath)
     shown = rel(path) if text is None else f"{rel(path)} (new text)"
     content = _read_text(path) if text is None else text
-    key = (relpath, shown, hashlib.sha1(content.encode("utf-8")).hexdigest())
+    # the path decides the schema; the text decides the table (a failure is never cached, so the
+    # file's name only matters in messages): a copy of a file in a temporary folder is a hit too
+    key = (relpath, hashlib.sha1(content.encode("utf-8")).hexdigest())
     if key in _VALID:  # the same text was checked before: hand out a copy of that table
         return _VALID[key].copy(deep=True)
     out = _check(shown, schema, content)
@@ -148,7 +150,7 @@ def load_table(relpath: str, root: Path = DATA, *, text: str | None = None) -> p
     return out.copy(deep=True)
 
 
-# Tables already checked, keyed by their file, name shown and a hash of their text: a file is
+# Tables already checked, keyed by their path under data/ and a hash of their text: a file is
 # parsed and validated once per process however many times it is loaded (the tests load the
 # registry hundreds of times); a changed byte changes the hash, so nothing stale is ever returned.
 _VALID: dict = {}
