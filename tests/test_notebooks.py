@@ -291,3 +291,12 @@ def test_missing_text_is_a_dash():
     frame = pd.DataFrame({"who": pd.array(["a", None], dtype="string"), "n": [1.5, None]})
     html = table_html(frame, index=False)
     assert "&lt;NA&gt;" not in html and "<NA>" not in html and html.count("—") == 2
+
+
+def test_dates_do_not_break_at_their_hyphens():
+    import pandas as pd
+
+    from claimcheck.tables import table_html
+
+    html = table_html(pd.DataFrame({"day": pd.to_datetime(["2025-01-27"]), "text": ["2025-01"]}), index=False)
+    assert "2025\u201101\u201127" in html and "2025\u201101<" in html

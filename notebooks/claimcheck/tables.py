@@ -2,7 +2,11 @@
 plain-text version for renderers that show no HTML."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}(-\d{2})?")
 
 STYLE = ("<style>.cc-table td, .cc-table th {text-align: left !important; vertical-align: top;}"
          "</style>")
@@ -20,7 +24,15 @@ def _dashes(frame: pd.DataFrame) -> pd.DataFrame:
 def table_html(frame: pd.DataFrame, index: bool = True) -> str:
     """The table as HTML: left-aligned, every cell whole, and marked `tex2jax_ignore` so that
     JupyterLab and GitHub do not typeset '$10 … $15' as mathematics."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[column]):
+            frame[column] = frame[column].dt.strftime("%Y-%m-%d")
     frame = _dashes(frame)
+    for column in frame.columns:  # ISO dates never break at their hyphens in a narrow column
+        if frame[column].dtype == object:
+            frame[column] = [v.replace("-", "\u2011") if isinstance(v, str) and ISO_DATE.fullmatch(v) else v
+                             for v in frame[column]]
     with pd.option_context("display.html.use_mathjax", False):
         html = frame.to_html(index=index, border=0, na_rep="—", classes=["cc-table"])
     return STYLE + html
