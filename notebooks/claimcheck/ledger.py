@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .load import load_table
+from .load import load_claims, load_table
 from .paths import DATA, ROOT
-from .results import read_results
+from .results import load_parts, read_results
 from .verdict import DEFINITIONS, legend_markdown
 
 ARTICLE_NAMES = {"A": "A", "B": "B", "A+B": "A and B"}
@@ -68,7 +68,7 @@ def ledger(root: Path = DATA) -> pd.DataFrame:
     """One row per claim: the registry's columns, the overall verdict row's columns and `why`.
 
     A claim whose notebook has not written its verdict yet shows as 'pending'."""
-    claims = load_table("claims.csv", root).set_index("claim_id")
+    claims = load_claims(root)
     results = read_results(root)
     stray = sorted(set(results.index) - set(claims.index))
     if stray:
@@ -89,9 +89,9 @@ def ledger(root: Path = DATA) -> pd.DataFrame:
     ]
     # a compound claim has no single figure: show its parts' figures in the registry's order
     measured = results[results["part"] != ""].set_index("part", append=True)["measured_value"]
-    registry = load_table("claim_parts.csv", root)
+    registry = load_parts(root).index
     for claim_id in table.index[table["kind"] == "compound"]:
-        names = registry.loc[registry["claim_id"] == claim_id, "part"]
+        names = [p for c, p in registry if c == claim_id]
         shown = [measured.get((claim_id, p)) for p in names]
         if any(isinstance(m, str) for m in shown):
             table.loc[claim_id, "ours"] = " / ".join(readable(m) if isinstance(m, str) and m else "—"
@@ -103,7 +103,7 @@ def parts(root: Path = DATA) -> pd.DataFrame:
     """The part rows of compound claims, with the part's plain label."""
     results = read_results(root)
     rows = results[results["part"] != ""].reset_index()
-    labels = load_table("claim_parts.csv", root).set_index(["claim_id", "part"])["label"]
+    labels = load_parts(root)["label"]
     rows["label"] = [labels.get((c, p), p) for c, p in zip(rows["claim_id"], rows["part"])]
     return rows
 
@@ -162,27 +162,26 @@ def findings_markdown(table: pd.DataFrame, from_notebooks: bool = False) -> str:
 
 
 def corrections_markdown(root: Path = DATA) -> str:
-    """Dated changes of verdicts, newest first, from data/corrections.csv."""
+    """Dated changes of verdicts, newest first, from data/corrections.csv, and the date of the last."""
     table = load_table("corrections.csv", root).sort_values(["date", "claim_id"], ascending=[False, True])
     lines = ["| Date | Claim | Was | Now | Why |", "|---|---|---|---|---|"]
-    claims = load_table("claims.csv", root).set_index("claim_id")["claim"]
+    claims = load_claims(root)["claim"]
     for _, row in table.iterrows():
         cells = [row["date"].date().isoformat(), claims.get(row["claim_id"], row["claim_id"]), row["old_verdict"],
                  row["new_verdict"], row["why"]]
         lines.append("| " + " | ".join(escape(c) for c in cells) + " |")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + f"\n\nLast updated: {table['date'].max().date().isoformat()}.\n"
 
 
 def blocks(root: Path = DATA) -> dict:
     """Every generated block of README.md, by name."""
     table = ledger(root)
-    last = load_table("corrections.csv", root)["date"].max().date().isoformat()
     return {
         "coverage": coverage_sentence(table, root),
         "tally": tally_sentence(table),
         "findings": findings_markdown(table),
         "legend": legend_markdown(),
-        "corrections": corrections_markdown(root) + f"\nLast updated: {last}.\n",
+        "corrections": corrections_markdown(root),
     }
 
 

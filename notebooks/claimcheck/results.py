@@ -149,9 +149,14 @@ def write_results(notebook: str, rows: list[dict], root: Path = DATA) -> pd.Data
         writer.writerow({c: row[c] for c in COLUMNS})
     folder.mkdir(parents=True, exist_ok=True)
     write_atomic(folder / f"{stem}.csv", buffer.getvalue())
-    table = load_table(f"results/{stem}.csv", root)
+    return _results_file(f"{stem}.csv", root).set_index(["claim_id", "part"])
+
+
+def _results_file(name: str, root: Path) -> pd.DataFrame:
+    """One results file, typed; the overall rows' empty `part` read as '' (not missing)."""
+    table = load_table(f"results/{name}", root)
     table["part"] = table["part"].fillna("")
-    return table.set_index(["claim_id", "part"])
+    return table
 
 
 def verdict_map(table: pd.DataFrame) -> dict:
@@ -178,13 +183,12 @@ def read_results(root: Path = DATA) -> pd.DataFrame:
     """Every verdict row written so far, with the notebook that wrote it."""
     frames = []
     for path in sorted((Path(root) / "results").glob("*.csv")):
-        frame = load_table(f"results/{path.name}", root)
+        frame = _results_file(path.name, root)
         frame.insert(1, "results_file", rel(path))
         frames.append(frame)
     if not frames:
         return pd.DataFrame(columns=["claim_id", "results_file", *COLUMNS[1:]]).set_index("claim_id")
     table = pd.concat(frames, ignore_index=True)
-    table["part"] = table["part"].fillna("")
     dup = table.duplicated(["claim_id", "part"])
     if dup.any():
         raise DataError(f"data/results: claim {table['claim_id'][dup].iloc[0]} has rows in two files")
