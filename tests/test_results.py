@@ -53,8 +53,9 @@ def test_parts_and_the_overall_row(root):
     china = verdict_row("solar_price_15c_40c_30c", 8.55, "r", "s", part="china", claims=claims, parts=parts)
     europe = verdict_row("solar_price_15c_40c_30c", 10.0, "r", "s", part="europe", claims=claims, parts=parts)
     assert (china["verdict"], europe["verdict"]) == ("understated", "wrong")
-    row = overall_row("solar_price_15c_40c_30c", [china, europe], "r", "s", claims=claims)
-    assert (row["part"], row["verdict"], row["claimed_value"]) == ("", "wrong", "15 / 40 / 30 ¢/W")
+    row = overall_row("solar_price_15c_40c_30c", [china, europe], "r", "s", claims=claims, parts=parts)
+    # one part supports the article's point (understated), one contradicts it (wrong): mixed
+    assert (row["part"], row["verdict"], row["claimed_value"]) == ("", "mixed", "15 / 40 / 30 ¢/W")
     with pytest.raises(ValueError, match="compound"):
         verdict_row("solar_price_15c_40c_30c", 8.55, "r", "s", claims=claims, parts=parts)
     with pytest.raises(KeyError, match="unknown part"):
@@ -68,7 +69,7 @@ def test_hand_set_verdict_keeps_what_the_rule_said(root):
                       claims=load_claims(root))
     assert (row["verdict"], row["rule_verdict"], row["robust"]) == ("misattributed", "holds", "")
     assert "[override" not in row["reason"]
-    with pytest.raises(ValueError, match="unknown verdict"):
+    with pytest.raises(ValueError, match="cannot be set by hand"):
         verdict_row("gpt4o_cost_63m", 63.0, "r", "s", override="sort of", claims=load_claims(root))
 
 
@@ -89,7 +90,7 @@ def test_write_is_sorted_stable_and_leaves_no_temporary_file(root):
     assert (root / "results" / f"{STEM}.csv").read_bytes() == text
     assert list(first.index) == sorted(first.index)
     assert [p.name for p in (root / "results").iterdir()] == [f"{STEM}.csv"]
-    assert text.startswith(b"claim_id,part,claimed_value,measured_value,unit,verdict,rule_verdict,robust,")
+    assert text.startswith(b"claim_id,part,claimed_value,measured_value,unit,found,verdict,rule_verdict,robust,conclusion,")
 
 
 def test_write_refuses_missing_foreign_duplicate_and_unregistered_rows(root):

@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from claimcheck.verdict import (DEFINITIONS, HAND_SET, HOLDS, ROUGHLY, SEVERITY, VERDICTS, WRONG_FACTOR, combine,
+from claimcheck.verdict import (CONTRADICTS, DEFINITIONS, HAND_SET, HOLDS, ROUGHLY, SEVERITY, SUPPORTS, VERDICTS,
+                                WRONG_FACTOR, combine,
                                 judge, legend_markdown, robust)
 
 
@@ -127,8 +128,11 @@ def test_scale_moves_every_tolerance():
 @pytest.mark.parametrize("parts, expected", [
     (["holds", "holds"], "holds"),
     (["holds", "roughly holds"], "roughly holds"),
-    (["understated", "exaggerated", "holds"], "exaggerated"),
-    (["understated", "wrong", "exaggerated"], "wrong"),
+    (["understated", "exaggerated", "holds"], "mixed"),
+    (["understated", "wrong", "exaggerated"], "mixed"),
+    (["exaggerated", "wrong"], "wrong"),
+    (["holds", "understated"], "understated"),
+    (["holds", "misattributed"], "mixed"),
     (["holds", "unverifiable"], "holds"),
     (["unverifiable", "unverifiable"], "unverifiable"),
     (["misleading", "misattributed"], "misleading"),
@@ -139,6 +143,24 @@ def test_combine(parts, expected):
     assert combine(parts) == expected
 
 
+@pytest.mark.parametrize("parts, carries, expected", [
+    (["holds", "unverifiable"], [True, True], "unverifiable"),     # the point itself unchecked
+    (["holds", "unverifiable"], [True, False], "holds"),           # only a detail unchecked
+    (["wrong", "unverifiable"], [False, True], "wrong"),           # a contradiction stands
+    (["holds", "wrong", "unverifiable"], [True, True, True], "mixed"),
+    (["understated", "unverifiable"], [False, True], "unverifiable"),
+])
+def test_combine_point_carrying_part_caps(parts, carries, expected):
+    assert combine(parts, carries=carries) == expected
+
+
+def test_combine_refuses_a_combined_verdict_as_a_part():
+    with pytest.raises(ValueError):
+        combine(["mixed", "holds"])
+    with pytest.raises(ValueError):
+        combine(["holds"], carries=[True, False])
+
+
 def test_combine_refuses_nonsense():
     with pytest.raises(ValueError):
         combine([])
@@ -147,7 +169,9 @@ def test_combine_refuses_nonsense():
 
 
 def test_vocabulary_is_consistent():
-    assert set(SEVERITY) | {"unverifiable"} == set(VERDICTS)
+    assert set(SEVERITY) | {"unverifiable", "mixed"} == set(VERDICTS)
+    assert set(SUPPORTS) | set(CONTRADICTS) == set(SEVERITY)
+    assert not set(SUPPORTS) & set(CONTRADICTS)
     assert set(HAND_SET) <= set(VERDICTS)
     assert legend_markdown().count("\n- **") + 1 == len(VERDICTS)
 

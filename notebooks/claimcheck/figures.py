@@ -32,6 +32,7 @@ VERDICT_COLORS = {
     "roughly holds": "#91cf60",
     "understated": "#fee08b",
     "exaggerated": "#fc8d59",
+    "mixed": "#f6e8c3",
     "misleading": "#b2abd2",
     "misattributed": "#8073ac",
     "wrong": "#d73027",

@@ -16,10 +16,11 @@ import pandas as pd
 from .load import DataError, load_claims, load_table
 from .paths import DATA, rel
 from .atomic import write_atomic
-from .verdict import VERDICTS, combine, judge, robust
+from .texts import texts_for
+from .verdict import COMBINED, VERDICTS, combine, judge, robust
 
-COLUMNS = ["claim_id", "part", "claimed_value", "measured_value", "unit", "verdict", "rule_verdict", "robust",
-           "reason", "sources", "evidence_date"]
+COLUMNS = ["claim_id", "part", "claimed_value", "measured_value", "unit", "found", "verdict", "rule_verdict",
+           "robust", "conclusion", "reason", "sources", "evidence_date"]
 
 
 def fmt(value) -> str:
@@ -49,24 +50,39 @@ def _claimed_shown(entry) -> str:
     return fmt(claimed) if high is None else f"{fmt(claimed)}-{fmt(high)}"
 
 
-def _finish(claim_id, part, entry, measured, rule, override, reason, sources, robust_flag, evidence_date):
+def _words(claim_id, part, notebook, reason, sources, values):
+    """The row's words: from data/texts/<notebook>.csv filled with `values`, or (older notebooks)
+    the reason and sources passed in."""
+    if reason is None and sources is None:
+        return texts_for(claim_id, part, notebook, values)
+    if values:
+        raise ValueError(f"{claim_id}: pass either values (for the texts file) or reason and sources")
+    return {"conclusion": "", "reason": reason, "found": "", "sources": sources}
+
+
+def _finish(claim_id, part, entry, measured, rule, override, words, robust_flag, evidence_date):
+    reason, sources = words["reason"], words["sources"]
     if not reason or not sources:
         raise ValueError(f"{claim_id}: every verdict row needs a reason and its sources")
     verdict = rule
     if override is not None:
-        if override not in VERDICTS:
-            raise ValueError(f"{claim_id}: unknown verdict {override!r}")
+        if override not in VERDICTS or override in COMBINED:
+            raise ValueError(f"{claim_id}: {override!r} cannot be set by hand")
         verdict = override
     return {"claim_id": claim_id, "part": part, "claimed_value": _claimed_shown(entry),
-            "measured_value": fmt(measured), "unit": entry["unit"], "verdict": verdict, "rule_verdict": rule,
-            "robust": robust_flag if verdict == rule else "", "reason": reason, "sources": sources,
+            "measured_value": fmt(measured), "unit": entry["unit"], "found": words["found"], "verdict": verdict,
+            "rule_verdict": rule, "robust": robust_flag if verdict == rule else "",
+            "conclusion": words["conclusion"], "reason": reason, "sources": sources,
             "evidence_date": "" if evidence_date is None else pd.Timestamp(evidence_date).date().isoformat()}
 
 
-def verdict_row(claim_id: str, measured, reason: str, sources: str, *, part: str = "",
-                override: str | None = None, evidence_date=None, claims: pd.DataFrame | None = None,
-                parts: pd.DataFrame | None = None) -> dict:
+def verdict_row(claim_id: str, measured, reason: str | None = None, sources: str | None = None, *,
+                values: dict | None = None, part: str = "", override: str | None = None, evidence_date=None,
+                claims: pd.DataFrame | None = None, parts: pd.DataFrame | None = None) -> dict:
     """One results row: a claim's overall row (part='') or one part's row.
+
+    The words (conclusion, reason, what we found, sources) come from the claim's row in
+    data/texts/<notebook>.csv, filled from `values` (see claimcheck.texts).
 
     The verdict comes from `judge` with the registered value, kind and direction (of the claim,
     or of the part in data/claim_parts.csv). `override` sets a verdict by hand (misleading,
@@ -94,23 +110,28 @@ def verdict_row(claim_id: str, measured, reason: str, sources: str, *, part: str
     rule = judge(*args)
     numeric = kind != "statement" and rule != "unverifiable"
     flag = ("yes" if robust(*args) else "no") if numeric else ""
-    return _finish(claim_id, part, entry, measured, rule, override, reason, sources, flag, evidence_date)
+    words = _words(claim_id, part, claims.loc[claim_id, "notebook"], reason, sources, values)
+    return _finish(claim_id, part, entry, measured, rule, override, words, flag, evidence_date)
 
 
-def overall_row(claim_id: str, part_rows: list[dict], reason: str, sources: str, *,
-                override: str | None = None, evidence_date=None, claims: pd.DataFrame | None = None) -> dict:
-    """A compound claim's overall row: its verdict is `combine` of its parts' verdicts."""
+def overall_row(claim_id: str, part_rows: list[dict], reason: str | None = None, sources: str | None = None,
+                *, values: dict | None = None, override: str | None = None, evidence_date=None, claims: pd.DataFrame | None = None,
+                parts: pd.DataFrame | None = None) -> dict:
+    """A compound claim's overall row: its verdict is `combine` of its parts' verdicts, with the
+    parts that carry the claim's point (claim_parts.csv's `carries_point`) flagged."""
     claims = load_claims() if claims is None else claims
+    parts = load_parts() if parts is None else parts
     if claim_id not in claims.index:
         raise KeyError(f"unknown claim id {claim_id!r} (not in data/claims.csv)")
     mine = [r for r in part_rows if r["claim_id"] == claim_id and r["part"]]
     if not mine:
         raise ValueError(f"{claim_id}: overall_row needs the claim's part rows")
-    rule = combine(r["verdict"] for r in mine)
+    rule = combine([r["verdict"] for r in mine],
+                   carries=[parts.loc[(claim_id, r["part"]), "carries_point"] == "yes" for r in mine])
     flags = {r["robust"] for r in mine}
     flag = "no" if "no" in flags else "yes" if "yes" in flags else ""
-    return _finish(claim_id, "", claims.loc[claim_id], None, rule, override, reason, sources, flag,
-                   evidence_date)
+    words = _words(claim_id, "", claims.loc[claim_id, "notebook"], reason, sources, values)
+    return _finish(claim_id, "", claims.loc[claim_id], None, rule, override, words, flag, evidence_date)
 
 
 def write_results(notebook: str, rows: list[dict], root: Path = DATA) -> pd.DataFrame:

@@ -29,7 +29,8 @@ figure) are never computed: a notebook sets them by hand with a reason, and the 
 keeps what the rule alone said.
 
 Parts: a compound claim ("15 c in China, 40 in the US, 30 in Europe") is judged part by part;
-`combine` gives the claim's overall verdict from its parts (see its docstring).
+`combine` gives the claim's overall verdict from its parts (see its docstring): *mixed* when
+some parts support the article's point and others contradict it.
 """
 from __future__ import annotations
 
@@ -51,6 +52,8 @@ DEFINITIONS = {
                     "that weakens the article's own argument"),
     "exaggerated": (f"off by more than {ROUGHLY:.0%} but less than {WRONG_FACTOR:g}×, in the direction "
                     "that helps the article's argument"),
+    "mixed": ("the claim's parts disagree: at least one supports the article's point (holds, roughly "
+              "holds or understated) and at least one contradicts it; the reason names which"),
     "misleading": "the figure is right but describes something else than the article says",
     "misattributed": "the figure is real but belongs to another subject (another model, company or year)",
     "wrong": f"the evidence contradicts the claim (off by more than {WRONG_FACTOR:g}×, or the event did not happen)",
@@ -60,6 +63,10 @@ VERDICTS = tuple(DEFINITIONS)
 HAND_SET = ("misleading", "misattributed", "unverifiable")
 SEVERITY = {"holds": 0, "roughly holds": 1, "understated": 2, "exaggerated": 3, "misleading": 4,
             "misattributed": 4, "wrong": 5}
+# Which side of the article's point a part's verdict falls on (used by `combine`).
+SUPPORTS = ("holds", "roughly holds", "understated")
+CONTRADICTS = ("exaggerated", "misleading", "misattributed", "wrong")
+COMBINED = ("mixed",)  # verdicts only `combine` gives: never a part's verdict, never set by hand
 
 
 def _missing(x) -> bool:
@@ -141,26 +148,44 @@ def robust(claimed, measured, kind: str = "value", claimed_high=None, direction:
     return all(judge(*args, scale=s) == base for s in (0.5, 2.0))
 
 
-def combine(verdicts) -> str:
+def combine(verdicts, carries=None) -> str:
     """A compound claim's overall verdict from its parts' verdicts.
 
-    The rule: a claim is no better than its worst part. Unverifiable parts are set aside when
-    at least one part could be checked (the reason must name them); if none could, the claim
-    is unverifiable. Severity, from least to most: holds, roughly holds, understated,
-    exaggerated, misleading = misattributed, wrong. Exaggerated ranks above understated because
-    an error that helps the argument misleads the reader more than one that weakens it; between
-    misleading and misattributed (equal severity) the first listed part decides.
+    The rule:
+    1. Unverifiable parts are set aside; if no part could be checked, the claim is unverifiable.
+    2. If the checked parts fall on both sides of the article's point (at least one of SUPPORTS:
+       holds, roughly holds, understated; and at least one of CONTRADICTS: exaggerated,
+       misleading, misattributed, wrong), the claim is *mixed*: a reader of the worst part's
+       word alone would conclude the whole claim is false, which the parts do not show.
+    3. Otherwise the claim is no better than its worst part. Severity, from least to most:
+       holds, roughly holds, understated, exaggerated, misleading = misattributed, wrong
+       (exaggerated ranks above understated: an error that helps the argument misleads more);
+       between misleading and misattributed the first listed part decides.
+    4. `carries` (one flag per part, from claim_parts.csv's `carries_point`) marks the parts
+       that carry the claim's point. An unverifiable part that carries the point caps the
+       claim: if the checked parts all support the point, the claim is unverifiable (the point
+       itself was not checked); a contradiction found in the other parts still stands.
     """
     verdicts = list(verdicts)
     if not verdicts:
         raise ValueError("combine needs at least one part verdict")
-    unknown = [v for v in verdicts if v not in DEFINITIONS]
+    unknown = [v for v in verdicts if v not in DEFINITIONS or v in COMBINED]
     if unknown:
-        raise ValueError(f"unknown verdict(s) {unknown}")
+        raise ValueError(f"unknown part verdict(s) {unknown}")
+    carries = [False] * len(verdicts) if carries is None else [bool(c) for c in carries]
+    if len(carries) != len(verdicts):
+        raise ValueError("combine needs one `carries` flag per part")
     checked = [v for v in verdicts if v != "unverifiable"]
     if not checked:
         return "unverifiable"
-    return max(checked, key=lambda v: SEVERITY[v])  # max keeps the first of equal severity
+    if any(v in SUPPORTS for v in checked) and any(v in CONTRADICTS for v in checked):
+        overall = "mixed"
+    else:
+        overall = max(checked, key=lambda v: SEVERITY[v])  # max keeps the first of equal severity
+    point_unchecked = any(c and v == "unverifiable" for v, c in zip(verdicts, carries))
+    if point_unchecked and overall in SUPPORTS:
+        return "unverifiable"
+    return overall
 
 
 def legend_markdown() -> str:
