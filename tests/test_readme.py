@@ -19,7 +19,7 @@ def test_the_check_command_works(capsys, tmp_path, monkeypatch):
     from claimcheck import ledger as module
 
     assert module.main(["--check"]) == 0
-    assert capsys.readouterr().out.strip() == "README.md is up to date"
+    assert capsys.readouterr().out.strip() == "every generated page is up to date"
     stale = tmp_path / "README.md"
     stale.write_text(README.replace("**Bottom line.**", "**Bottom line.**", 1).replace(" claims**", " claim**", 1),
                      encoding="utf-8")

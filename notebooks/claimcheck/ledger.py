@@ -210,19 +210,37 @@ def update_readme(path: Path) -> bool:
     return new != text
 
 
-def main(argv=None) -> int:
-    """`python -m claimcheck.ledger` rewrites README.md's generated blocks; with --check it only
-    says whether they are stale (exit 1) and changes nothing."""
-    import sys
+def generated_files(root: Path = DATA) -> dict:
+    """Every generated page other than the notebooks' openings: {path: text}."""
+    from .pages import CLAIMS_PAGE, claims_page
 
-    argv = sys.argv[1:] if argv is None else argv
-    path = README
-    if "--check" in argv:
-        stale = render_readme(path.read_text(encoding="utf-8")) != path.read_text(encoding="utf-8")
-        print("README.md is " + ("stale: run `python -m claimcheck.ledger`" if stale else "up to date"))
+    return {README: render_readme(README.read_text(encoding="utf-8"), root), CLAIMS_PAGE: claims_page(root)}
+
+
+def main(argv=None) -> int:
+    """`python -m claimcheck.ledger` rewrites every generated page from data/: README.md's blocks,
+    the claims page (notebooks/README.md) and each notebook's opening block. With --check it only
+    says which are stale (exit 1) and changes nothing."""
+    import argparse
+
+    from .paths import rel
+    from .pages import update_openings
+
+    parser = argparse.ArgumentParser(prog="python -m claimcheck.ledger", description=main.__doc__)
+    parser.add_argument("--check", action="store_true", help="report stale pages, change nothing")
+    args = parser.parse_args(argv)
+    stale = [rel(path) for path, text in generated_files().items()
+             if not path.is_file() or path.read_text(encoding="utf-8") != text]
+    stale += update_openings(check=True)
+    if args.check:
+        print("stale: " + ", ".join(stale) + "; run `python -m claimcheck.ledger`" if stale
+              else "every generated page is up to date")
         return 1 if stale else 0
-    changed = update_readme(path)
-    print("README.md generated blocks " + ("updated" if changed else "already up to date"))
+    for path, text in generated_files().items():
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+    update_openings()
+    print("updated: " + ", ".join(stale) if stale else "every generated page was already up to date")
     return 0
 
 

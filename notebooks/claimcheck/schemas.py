@@ -46,7 +46,8 @@ SCHEMAS: dict[str, Schema] = {
     ),
     "claims.csv": Schema(
         columns={"claim_id": "str", "article": "str", "paragraph": "str", "quote": "str", "subject": "str",
-                 "claim": "str", **CLAIM_COLUMNS, "notebook": "str", "section": "str", "judged": "str"},
+                 "claim": "str", "claim_short": "str", **CLAIM_COLUMNS, "notebook": "str", "section": "str",
+                 "judged": "str"},
         key=("claim_id",),
         nullable=("claimed_value", "claimed_high", "direction"),
         allowed={"article": {"A", "B", "A+B"}, "subject": SUBJECTS, "kind": {*KINDS, "compound"},
