@@ -106,3 +106,14 @@ def show_verdict(row: dict, part_rows=()) -> None:
 
     pieces = card_parts(row, list(part_rows))
     display({"text/html": card_html(pieces), "text/plain": card_text(pieces)}, raw=True)
+
+
+def show_sources(*files: str) -> None:
+    """The data a notebook reads: each file, who published it, as of when, under which licence
+    (the full addresses are in data/sources.csv and the codebook)."""
+    from .load import source_of
+    from .tables import show_table
+
+    sources = source_of(*files)[["publisher", "as_of", "licence"]].reset_index()
+    show_table(sources.rename(columns={"file": "data file", "publisher": "published by", "as_of": "as of"}),
+               index=False)
