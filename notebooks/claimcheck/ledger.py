@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .formats import readable
 from .load import load_claims, load_table
 from .paths import DATA, ROOT
 from .results import load_parts, read_results
@@ -29,22 +30,6 @@ SUBJECT_TITLES = {
 }
 PENDING = "pending"
 README = ROOT / "README.md"
-
-
-def readable(text: str) -> str:
-    """A measured value as a reader wants it: 29869.2 -> '29,869', 96.3333 -> '96.33', 0.11039 -> '0.110'."""
-    try:
-        x = float(text)
-    except ValueError:
-        return text
-    size = abs(x)
-    if size >= 1000:
-        shown = f"{x:,.0f}"
-    elif size >= 1:
-        shown = f"{x:.4g}"
-    else:
-        shown = f"{x:.3f}"
-    return shown.replace("-", "−")
 
 
 def notebook_label(stem: str) -> str:
