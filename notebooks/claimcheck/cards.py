@@ -99,7 +99,7 @@ def card_text(pieces: dict) -> str:
              f"VERDICT: {pieces['verdict'].upper()}" + (f". {pieces['conclusion']}" if pieces["conclusion"] else "")]
     for label, claimed, ours, verdict in pieces["evidence"]:
         lead = f"- {label}: " if label else "- "
-        lines.append(f"{lead}the article {claimed}; we found {ours}" + (f" ({verdict})" if label else ""))
+        lines.append(f"{lead}the article: {claimed} · we found: {ours}" + (f" · {verdict}" if label else ""))
     lines.append(f"Why: {pieces['reason']}")
     if pieces["judgement"]:
         lines.append(pieces["judgement"])
