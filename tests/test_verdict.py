@@ -214,8 +214,8 @@ def _factor(word):
 
 
 def test_legend_says_what_the_rule_does():
-    """The legend's numbers are the rule's: a figure just inside the stated tolerance gets the word,
-    one just outside does not."""
+    """The legend's numbers are the rule's: a figure just inside the stated tolerance gets the
+    word, one just outside does not."""
     holds, roughly = _percent("holds"), _percent("roughly holds")
     assert judge(100 * (1 + holds), 100, "value") == "holds"
     assert judge(100 * (1 + holds) + 0.01, 100, "value", direction="higher") != "holds"
