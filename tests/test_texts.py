@@ -65,8 +65,12 @@ def test_texts_cover_exactly_the_notebooks_claims_and_parts(path):
 # A number typed into a template's own text (outside its {fields}) is a figure not formatted from
 # a variable. Allowed: years (a source's or an event's date) and digits inside names (GPT-4o, H800,
 # V3, Llama 3.1 405B's "405B", "Table 1" of a report is a name too: 'Table' precedes it).
-NAME = re.compile(r"(?<![\w.])(?:\d+(?:\.\d+)?[A-Za-z]+\w*|[A-Za-z]+[-‑]?\d+\w*)")
+NAME = re.compile(r"(?<![\w.])(?:\d+(?:\.\d+)?[-‑]?[A-Za-z]+\w*|[A-Za-z]+[-‑]?\d+(?:\.\d+)?\w*)"
+                  r"|\b[A-Z][A-Za-z-]+ \d+(?:\.\d+)?\b(?!\s*%)")   # Claude 3.5, Llama 3.1
 YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d.,]\d)")
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+DAY = re.compile(rf"\b\d{{1,2}}(?= (?:{MONTHS}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b)")
+TERMS = re.compile(r"\b95 % (?:confidence )?interval|\b10(?=[⁰¹²³⁴⁵⁶⁷⁸⁹])|(?<![\d.])1 − ")
 LABELS = re.compile(r"(?:Table|Figure|section|§|paragraph|BP|Spec|Regulation|Unit|No\.|doi|arXiv|"
                     r"Implementing Regulations?|FR|Fr)\s*[\d./-]+", re.I)
 
@@ -74,13 +78,16 @@ LABELS = re.compile(r"(?:Table|Figure|section|§|paragraph|BP|Spec|Regulation|Un
 def literal_numbers(template: str) -> list[str]:
     text = "".join(lit for lit, *_ in string.Formatter().parse(template))
     text = re.sub(r"\]\([^)]*\)", "]", text)            # link addresses
-    for pattern in (LABELS, NAME, YEAR):
+    for pattern in (LABELS, TERMS, DAY, NAME, YEAR):
         text = pattern.sub(" ", text)
     return re.findall(r"\d+(?:[.,]\d+)*", text)
 
 
 def test_literal_numbers_are_found():
     assert literal_numbers("fell {pct:.1f} % in 2024, not 15 ¢; GPT-4o and H800, Table 1") == ["15"]
+    assert literal_numbers("on 24 January 2025 Claude 3.5 and Llama 3.1 405B; 95 % interval") == []
+    assert literal_numbers("Claude 3.5 costs 3 % more, 1 − {a} × 10²⁴") == ["3"]
+    assert literal_numbers("GPT-3.5 in its 8-bit version") == []
 
 
 @pytest.mark.parametrize("path", TEXT_FILES, ids=STEMS)
