@@ -307,7 +307,7 @@ def text(value) -> str:
     return value if isinstance(value, str) else ""
 
 
-def test_base_url_makes_the_urls_absolute(tmp_path):
+def test_base_url_makes_the_urls_absolute(tmp_path, capsys):
     base = "https://github.com/example/deepseek-check/blob/main"
     absolute = export.with_base_url(REVIEWS, base)
     assert [r["url"] for r in absolute] == [f"{base}/{r['url']}" for r in REVIEWS]
@@ -315,6 +315,9 @@ def test_base_url_makes_the_urls_absolute(tmp_path):
     assert list(Draft202012Validator(SCHEMA).iter_errors(absolute)) == []
     with pytest.raises(ValueError, match="absolute"):
         export.with_base_url(REVIEWS, "example.org/repo")
+    with pytest.raises(SystemExit) as info:
+        export.main(["--base-url", "example.org/repo"])
+    assert info.value.code == 2 and "needs an absolute http(s) address" in capsys.readouterr().err
     before = (DATA / "claimreview.json").read_bytes()
     out = tmp_path / "claimreview.json"
     assert export.main(["--base-url", base + "/", "--output", str(out)]) == 0

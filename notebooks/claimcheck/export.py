@@ -300,7 +300,10 @@ def main(argv=None) -> int:
     parser.add_argument("--base-url", required=True, help="the repository root's published address")
     parser.add_argument("--output", type=Path, help="write here instead of printing")
     args = parser.parse_args(argv)
-    text = claimreview_json(with_base_url(claimreview(), args.base_url))
+    try:
+        text = claimreview_json(with_base_url(claimreview(), args.base_url))
+    except ValueError as exc:
+        parser.error(str(exc))  # one line and exit 2, no traceback
     if args.output is None:
         print(text, end="")
     else:
