@@ -103,7 +103,7 @@ def test_slug_follows_githubs_rules():
 
 def test_both_articles_are_cited():
     articles = load_table("articles.csv")
-    section = README[README.index("## The articles"):README.index("## Run it")]
+    section = README[README.index("## The articles"):README.index("## Verdicts as data")]
     for _, row in articles.iterrows():
         assert row["title"].split(" (")[0][:30] in section or row["author"].split(" (")[0] in section
 

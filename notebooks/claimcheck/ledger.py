@@ -243,15 +243,19 @@ def update_readme(path: Path) -> bool:
 
 
 def generated_files(root: Path = DATA) -> dict:
-    """Every generated page other than the notebooks' openings: {path: text}."""
+    """Every generated page other than the notebooks' openings, and the verdicts as data
+    (data/verdicts.csv, data/claimreview.json; see claimcheck.export): {path: text}."""
+    from .export import export_files
     from .pages import CLAIMS_PAGE, claims_page
 
-    return {README: render_readme(README.read_text(encoding="utf-8"), root), CLAIMS_PAGE: claims_page(root)}
+    return {README: render_readme(README.read_text(encoding="utf-8"), root), CLAIMS_PAGE: claims_page(root),
+            **export_files(root)}
 
 
 def main(argv=None) -> int:
     """`python -m claimcheck.ledger` rewrites every generated page from data/: README.md's blocks,
-    the claims page (notebooks/README.md) and each notebook's opening block. With --check it only
+    the claims page (notebooks/README.md), data/verdicts.csv, data/claimreview.json and each
+    notebook's opening block. With --check it only
     says which are stale (exit 1) and changes nothing."""
     import argparse
 

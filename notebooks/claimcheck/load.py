@@ -285,8 +285,9 @@ def fx_rate(date, currency: str, root: Path = DATA) -> tuple[float, pd.Timestamp
     raise ValueError(f"unknown currency {currency!r}; expected 'EUR' or 'CNY'")
 
 
-def load_json(relpath: str, root: Path = DATA) -> dict:
-    """A JSON data file (such as a model's configuration), with the same one-line errors."""
+def load_json(relpath: str, root: Path = DATA) -> dict | list:
+    """A JSON data file (such as a model's configuration, or the list of ClaimReview objects),
+    with the same one-line errors."""
     import json
 
     path = Path(root) / relpath
@@ -294,6 +295,6 @@ def load_json(relpath: str, root: Path = DATA) -> dict:
         data = json.loads(_read_text(path).removeprefix("\ufeff"))
     except json.JSONDecodeError as exc:
         _fail(path, f"not valid JSON ({exc})")
-    if not isinstance(data, dict) or not data:
-        _fail(path, "empty file (expected a JSON object)")
+    if not isinstance(data, (dict, list)) or not data:
+        _fail(path, "empty file (expected a JSON object or list)")
     return data
