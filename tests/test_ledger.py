@@ -4,7 +4,7 @@ import shutil
 import pytest
 
 from claimcheck import verdict_row, write_results
-from claimcheck.ledger import PENDING, escape, findings_markdown, ledger, tally, tally_sentence, why
+from claimcheck.ledger import PENDING, ledger, tally, tally_sentence, why
 from claimcheck.load import load_claims
 from claimcheck.paths import DATA
 
@@ -64,16 +64,16 @@ def test_why_names_a_hand_set_verdict_and_a_fragile_one():
     assert why(row) == "r"
 
 
-def test_markdown_cells_are_escaped():
-    assert escape("$0.50 | $100") == "\\$0.50 \\| \\$100"
-
-
-def test_findings_link_without_fragments_and_tally_counts(root):
+def test_tally_counts_pending(root):
     table = ledger(root)
-    text = findings_markdown(table)
-    assert ".ipynb#" not in text and "](notebooks/" in text
-    assert "$" not in text.replace("\\$", "")
     assert tally_sentence(table).startswith(f"Verdicts on the {len(table)} claims: **{len(table)} pending**")
+
+
+def test_corrections_list_changes_and_sum_up_additions(root):
+    from claimcheck.ledger import corrections_markdown
+
+    text = corrections_markdown(root)
+    assert "not checked" not in text and "claims were added" in text
 
 
 def test_corrections_end_at_the_current_verdicts():

@@ -10,10 +10,11 @@ a plain-text version for clients that show no HTML.
 from __future__ import annotations
 
 import html
+import re
 
 import pandas as pd
 
-from .ledger import readable
+from .formats import readable
 from .load import load_claims
 from .results import load_parts
 from .tables import no_maths
@@ -40,8 +41,14 @@ def judgement_note(row: dict) -> str:
     return ""
 
 
+LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
+CELL = 'align="left" valign="top" style="text-align: left; vertical-align: top"'
+
+
 def _esc(text) -> str:
-    return no_maths(html.escape(str(text), quote=False))
+    """Escaped HTML text; Markdown links [text](https://…) become real links."""
+    escaped = html.escape(str(text), quote=False)
+    return no_maths(LINK.sub(lambda m: f'<a href="{html.escape(m[2])}">{m[1]}</a>', escaped))
 
 
 def card_parts(row: dict, part_rows=(), claims: pd.DataFrame | None = None,
@@ -54,10 +61,10 @@ def card_parts(row: dict, part_rows=(), claims: pd.DataFrame | None = None,
     if part_rows:
         parts = load_parts() if parts is None else parts
         for p in part_rows:
-            label = parts.loc[(p["claim_id"], p["part"]), "label"]
-            evidence.append((label, p["claimed_value"], found_text(p), p["verdict"]))
+            part = parts.loc[(p["claim_id"], p["part"])]
+            evidence.append((part["label"], part["claimed_text"], found_text(p), p["verdict"]))
     else:
-        evidence.append(("", row["claimed_value"] or entry["claimed_text"], found_text(row), row["verdict"]))
+        evidence.append(("", entry["claimed_text"], found_text(row), row["verdict"]))
     return {"title": entry["claim_short"], "quote": entry["quote"], "where": where,
             "verdict": row["verdict"], "conclusion": row.get("conclusion", ""), "evidence": evidence,
             "reason": row["reason"], "judgement": judgement_note(row), "sources": row["sources"],
@@ -73,10 +80,10 @@ def card_html(pieces: dict) -> str:
            + (f". {_esc(pieces['conclusion'])}" if pieces["conclusion"] else "") + "</p>"]
     compound = len(pieces["evidence"]) > 1 or pieces["evidence"][0][0]
     head = ["part", "the article", "we found", "verdict"] if compound else ["the article", "we found"]
-    out.append("<table><tr>" + "".join(f'<th align="left">{h}</th>' for h in head) + "</tr>")
+    out.append("<table><tr>" + "".join(f"<th {CELL}>{h}</th>" for h in head) + "</tr>")
     for label, claimed, ours, verdict in pieces["evidence"]:
         cells = [label, claimed, ours, verdict] if compound else [claimed, ours]
-        out.append("<tr>" + "".join(f'<td align="left" valign="top">{_esc(c)}</td>' for c in cells) + "</tr>")
+        out.append("<tr>" + "".join(f"<td {CELL}>{_esc(c)}</td>" for c in cells) + "</tr>")
     out.append("</table>")
     out.append(f"<p>Why: {_esc(pieces['reason'])}</p>")
     if pieces["judgement"]:
@@ -92,7 +99,7 @@ def card_text(pieces: dict) -> str:
              f"VERDICT: {pieces['verdict'].upper()}" + (f". {pieces['conclusion']}" if pieces["conclusion"] else "")]
     for label, claimed, ours, verdict in pieces["evidence"]:
         lead = f"- {label}: " if label else "- "
-        lines.append(f"{lead}the article {claimed}; we found {ours}" + (f" ({verdict})" if label else ""))
+        lines.append(f"{lead}the article: {claimed} · we found: {ours}" + (f" · {verdict}" if label else ""))
     lines.append(f"Why: {pieces['reason']}")
     if pieces["judgement"]:
         lines.append(pieces["judgement"])

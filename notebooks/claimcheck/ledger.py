@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .formats import readable
 from .load import load_claims, load_table
 from .paths import DATA, ROOT
 from .results import load_parts, read_results
@@ -29,22 +30,6 @@ SUBJECT_TITLES = {
 }
 PENDING = "pending"
 README = ROOT / "README.md"
-
-
-def readable(text: str) -> str:
-    """A measured value as a reader wants it: 29869.2 -> '29,869', 96.3333 -> '96.33', 0.11039 -> '0.110'."""
-    try:
-        x = float(text)
-    except ValueError:
-        return text
-    size = abs(x)
-    if size >= 1000:
-        shown = f"{x:,.0f}"
-    elif size >= 1:
-        shown = f"{x:.4g}"
-    else:
-        shown = f"{x:.3f}"
-    return shown.replace("-", "−")
 
 
 def notebook_label(stem: str) -> str:
@@ -74,8 +59,9 @@ def ledger(root: Path = DATA) -> pd.DataFrame:
     if stray:
         raise ValueError(f"data/results has verdict rows for unknown claims: {stray}")
     overall = results[results["part"] == ""]
-    table = claims.join(overall[["measured_value", "verdict", "rule_verdict", "robust", "reason", "sources",
-                                 "evidence_date"]])
+    table = claims.join(overall[["measured_value", "found", "verdict", "rule_verdict", "robust", "conclusion",
+                                 "reason", "sources", "evidence_date"]])
+    table["conclusion"] = table["conclusion"].fillna("")
     waiting = table["verdict"].isna()
     table["verdict"] = table["verdict"].fillna(PENDING)
     table["reason"] = table["reason"].where(~waiting, "the notebook that checks this claim has not written it yet")
@@ -162,15 +148,62 @@ def findings_markdown(table: pd.DataFrame, from_notebooks: bool = False) -> str:
 
 
 def corrections_markdown(root: Path = DATA) -> str:
-    """Dated changes of verdicts, newest first, from data/corrections.csv, and the date of the last."""
+    """The corrections log: verdict changes only (date, claim, was, now, why), newest first; the
+    claims that were added are one summary line."""
     table = load_table("corrections.csv", root).sort_values(["date", "claim_id"], ascending=[False, True])
+    claims = load_claims(root)
+    changed = table[table["kind"] == "changed"]
     lines = ["| Date | Claim | Was | Now | Why |", "|---|---|---|---|---|"]
-    claims = load_claims(root)["claim"]
-    for _, row in table.iterrows():
-        cells = [row["date"].date().isoformat(), claims.get(row["claim_id"], row["claim_id"]), row["old_verdict"],
-                 row["new_verdict"], row["why"]]
+    for _, row in changed.iterrows():
+        name = claims["claim_short"].get(row["claim_id"], row["claim_id"])
+        if isinstance(row["part"], str) and row["part"]:
+            name += f" ({load_parts(root).loc[(row['claim_id'], row['part']), 'label']})"
+        cells = [row["date"].date().isoformat(), name, row["old_verdict"], row["new_verdict"], row["why"]]
         lines.append("| " + " | ".join(escape(c) for c in cells) + " |")
-    return "\n".join(lines) + f"\n\nLast updated: {table['date'].max().date().isoformat()}.\n"
+    added = table[table["kind"] == "added"]
+    days = sorted(added["date"].dt.date.astype(str).unique())
+    lines += ["", f"Besides these changes, {len(added)} claims were added to the registry "
+              f"({', '.join(days)}), each with its first verdict.",
+              f"Last updated: {table['date'].max().date().isoformat()}."]
+    return "\n".join(lines) + "\n"
+
+
+WRONG_ORDER = ("wrong", "misattributed", "misleading", "exaggerated")
+MAX_WRONG = 10
+
+
+def wrong_markdown(table: pd.DataFrame) -> str:
+    """'What the articles got wrong': the worst verdicts first (wrong, misattributed, misleading,
+    exaggerated; registry order within each), at most MAX_WRONG, each its conclusion linked to the
+    claim's section of the claims page."""
+    from .pages import anchors
+
+    links = anchors(table)
+    out = []
+    for word in WRONG_ORDER:
+        for claim_id, row in table[table["verdict"] == word].iterrows():
+            text = row["conclusion"] or row["claim_short"]
+            out.append(f"- **{word}**: [{escape(text)}](notebooks/README.md#{links[claim_id]})")
+    return "\n".join(out[:MAX_WRONG])
+
+
+def subjects_markdown(table: pd.DataFrame) -> str:
+    """Per subject, a compact table: the claim in a few words (linked to its section of the claims
+    page) and the verdict."""
+    from .pages import SUBJECT_TITLES, anchors
+
+    links = anchors(table)
+    out = []
+    for subject, title in SUBJECT_TITLES.items():
+        group = table[table["subject"] == subject]
+        if group.empty:
+            continue
+        out += [f"**{title}**", "", "| Claim | Verdict |", "|---|---|"]
+        for claim_id, row in group.iterrows():
+            out.append(f"| [{escape(row['claim_short'])}](notebooks/README.md#{links[claim_id]}) | "
+                       f"{row['verdict_shown']} |")
+        out.append("")
+    return "\n".join(out)
 
 
 def blocks(root: Path = DATA) -> dict:
@@ -179,9 +212,8 @@ def blocks(root: Path = DATA) -> dict:
     return {
         "coverage": coverage_sentence(table, root),
         "tally": tally_sentence(table),
-        "findings": findings_markdown(table),
-        "legend": legend_markdown(),
-        "corrections": corrections_markdown(root),
+        "wrong": wrong_markdown(table),
+        "subjects": subjects_markdown(table),
     }
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .ledger import readable, why
+from .formats import readable
+from .ledger import why
 from .load import load_claims
 from .results import load_parts
 

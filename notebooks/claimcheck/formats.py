@@ -1,0 +1,18 @@
+"""How numbers are written for readers (one place for the package's formatting)."""
+from __future__ import annotations
+
+
+def readable(text: str) -> str:
+    """A measured value as a reader wants it: 29869.2 -> '29,869', 96.3333 -> '96.33', 0.11039 -> '0.110'."""
+    try:
+        x = float(text)
+    except ValueError:
+        return text
+    size = abs(x)
+    if size >= 1000:
+        shown = f"{x:,.0f}"
+    elif size >= 1:
+        shown = f"{x:.4g}"
+    else:
+        shown = f"{x:.3f}"
+    return shown.replace("-", "−")
