@@ -1,4 +1,5 @@
 """The event-study statistics on synthetic data where the answer is known by construction."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,7 +12,8 @@ ALPHA, BETA, SHOCK = 0.05, 1.7, -12.0
 
 
 def synthetic(noise=0.5, seed=1):
-    """Market returns, and a stock that follows alpha + beta * market + noise, with a shock on EVENT."""
+    """Market returns, and a stock that follows alpha + beta * market + noise, with a shock
+    on EVENT."""
     rng = np.random.default_rng(seed)
     market = pd.Series(rng.normal(0, 1, len(DAYS)), index=DAYS)
     stock = ALPHA + BETA * market + pd.Series(rng.normal(0, noise, len(DAYS)), index=DAYS)
@@ -40,7 +42,9 @@ def test_window_refuses_too_few_days():
 
 def test_exact_linear_stock_gives_its_alpha_and_beta_and_the_shock_as_abnormal_return():
     stock, market = synthetic(noise=0.0)
-    stock = stock + pd.Series(np.where(np.arange(len(DAYS)) % 2, 1e-9, -1e-9), index=DAYS)  # sigma > 0
+    stock = stock + pd.Series(
+        np.where(np.arange(len(DAYS)) % 2, 1e-9, -1e-9), index=DAYS
+    )  # sigma > 0
     fit = stats.market_model(stock, market, DAYS[140], 120)
     assert fit.params["const"] == pytest.approx(ALPHA, abs=1e-6)
     assert fit.params["market"] == pytest.approx(BETA, abs=1e-6)
@@ -89,7 +93,7 @@ def test_event_study_recovers_the_shock_with_noise():
     assert out["sigma"] == pytest.approx(0.5, rel=0.2)
     fit = out["fit"]
     ar = stats.abnormal_returns(stock, market, fit.params["const"], fit.params["market"])
-    assert out["car"] == pytest.approx(ar[DAYS[149]:DAYS[152]].sum())
+    assert out["car"] == pytest.approx(ar[DAYS[149] : DAYS[152]].sum())
     assert out["car_t"] == pytest.approx(out["car"] / (out["sigma"] * 2.0))
 
 

@@ -9,7 +9,7 @@ from .load import (DataError, adjusted_close, fx_rate, load_claims, load_facts, 
                    load_tickers, source_of)
 from .paths import DATA, FIGURES, ROOT, rel
 from .tables import show_table
-from .cards import show_sources, show_verdict
+from .cards import found_text, show_markdown_table, show_sources, show_verdict
 from .results import fmt, load_parts, overall_row, pin, read_results, verdict_map, verdict_row, write_results
 from .verdict import DEFINITIONS, HOLDS, ROUGHLY, VERDICTS, WRONG_FACTOR, combine, judge, robust
 
@@ -18,5 +18,5 @@ __all__ = [
     "DataError", "adjusted_close", "fmt", "fx_rate", "load_facts", "load_json", "judge", "load_claims", "load_prices", "load_table",
     "load_tickers", "read_results", "rel", "save_figure", "source_note", "source_of", "use_style",
     "verdict_row", "write_results", "DEFINITIONS", "combine", "robust", "load_parts", "overall_row", "pin",
-    "verdict_map", "PALETTE", "finish", "plain_ticks", "show_table", "show_sources", "show_verdict",
+    "verdict_map", "PALETTE", "finish", "plain_ticks", "show_table", "show_sources", "show_verdict", "found_text", "show_markdown_table",
 ]

@@ -48,7 +48,7 @@ CELL = 'align="left" valign="top" style="text-align: left; vertical-align: top"'
 def _esc(text) -> str:
     """Escaped HTML text; Markdown links [text](https://…) become real links."""
     escaped = html.escape(str(text), quote=False)
-    return no_maths(LINK.sub(lambda m: f'<a href="{html.escape(m[2])}">{m[1]}</a>', escaped))
+    return LINK.sub(lambda m: f'<a href="{html.escape(m[2])}">{m[1]}</a>', escaped)
 
 
 def card_parts(row: dict, part_rows=(), claims: pd.DataFrame | None = None,
@@ -73,7 +73,7 @@ def card_parts(row: dict, part_rows=(), claims: pd.DataFrame | None = None,
 
 def card_html(pieces: dict) -> str:
     """The card as sanitiser-proof HTML."""
-    out = ["<blockquote>",
+    out = ['<blockquote class="tex2jax_ignore mathjax_ignore">',
            f"<p><b>{_esc(pieces['title'])}</b><br>{_esc(pieces['quote'])} ({_esc(pieces['where'])})</p>",
            f"<p>Verdict: <b>{_esc(pieces['verdict'].upper())}</b>"
            + (f" (evidence to {_esc(pieces['evidence_date'])})" if pieces["evidence_date"] else "")
@@ -124,3 +124,18 @@ def show_sources(*files: str) -> None:
     sources = source_of(*files)[["publisher", "as_of", "licence"]].reset_index()
     show_table(sources.rename(columns={"file": "data file", "publisher": "published by", "as_of": "as of"}),
                index=False)
+
+
+def show_markdown_table(frame: pd.DataFrame) -> None:
+    """Display a table as Markdown (so that its links work on GitHub and in JupyterLab), with the
+    same text as a plain-text fallback; cells are made safe for Markdown tables."""
+    from IPython.display import display
+
+    def cell(value) -> str:
+        return no_maths("" if pd.isna(value) else str(value)).replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(cell(c) for c in frame.columns) + " |",
+             "|" + "---|" * len(frame.columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    text = "\n".join(lines)
+    display({"text/markdown": text, "text/plain": text}, raw=True)

@@ -1,33 +1,10 @@
-"""Statistics shared by notebooks: a regression summary that is the same on every run, and the
-market-model event study of notebook 01 (abnormal returns, their t-statistics, CARs).
-
-statsmodels' summary() prints the date and time of the run in its first table, which would make
-every stored output differ from the next run; these helpers show the rest of it.
+"""Statistics shared by notebooks: the market-model event study of notebook 01 (abnormal
+returns, their t-statistics, CARs), each step a small function with a unit test.
 """
+
 from __future__ import annotations
 
 import pandas as pd
-
-
-def fit_table(result) -> pd.DataFrame:
-    """The fit statistics of an OLS result as a one-column table (no run date or time)."""
-    rows = {
-        "observations": int(result.nobs),
-        "R²": result.rsquared,
-        "adjusted R²": result.rsquared_adj,
-        "residual std. error": result.mse_resid ** 0.5,
-        "F statistic": result.fvalue,
-        "p-value of F": result.f_pvalue,
-    }
-    return pd.DataFrame({"value": rows}).round(4)
-
-
-def summary_without_date(result):
-    """statsmodels' summary without its first table (the one holding the run's date and time):
-    the coefficient table and the residual diagnostics, as text."""
-    summary = result.summary()
-    return "\n".join(table.as_text() for table in summary.tables[1:])
-
 
 # --- Event study (market model) -------------------------------------------------------------
 #
@@ -44,10 +21,12 @@ def estimation_window(stock: pd.Series, market: pd.Series, end, days: int) -> pd
     """The last `days` dates on or before `end` where both returns exist: columns stock, market."""
     if days < 3:
         raise ValueError("an estimation window needs at least 3 days")
-    both = pd.concat({"stock": stock, "market": market}, axis=1).loc[:pd.Timestamp(end)].dropna()
+    both = pd.concat({"stock": stock, "market": market}, axis=1).loc[: pd.Timestamp(end)].dropna()
     if len(both) < days:
-        raise ValueError(f"only {len(both)} days with both returns on or before {pd.Timestamp(end).date()}; "
-                         f"the window needs {days}")
+        raise ValueError(
+            f"only {len(both)} days with both returns on or before {pd.Timestamp(end).date()}; "
+            f"the window needs {days}"
+        )
     return both.iloc[-days:]
 
 
@@ -80,7 +59,7 @@ def t_statistic(abnormal: float, sigma: float) -> float:
 
 def cumulative_abnormal(abnormal: pd.Series, start, end) -> tuple[float, int]:
     """The CAR over [start, end] (inclusive) and the number of days it sums."""
-    window = abnormal.loc[pd.Timestamp(start):pd.Timestamp(end)].dropna()
+    window = abnormal.loc[pd.Timestamp(start) : pd.Timestamp(end)].dropna()
     if window.empty:
         raise ValueError(f"no abnormal returns between {start} and {end}")
     return float(window.sum()), len(window)
@@ -90,7 +69,7 @@ def car_t_statistic(car: float, sigma: float, days: int) -> float:
     """t of a CAR over `days` days: CAR / (sigma * sqrt(days))."""
     if days < 1:
         raise ValueError("days must be at least 1")
-    return t_statistic(car, sigma * days ** 0.5)
+    return t_statistic(car, sigma * days**0.5)
 
 
 def event_study(stock: pd.Series, market: pd.Series, event, end, days: int, car_window) -> dict:
@@ -102,6 +81,14 @@ def event_study(stock: pd.Series, market: pd.Series, event, end, days: int, car_
     ar = abnormal_returns(stock, market, alpha, beta)
     day = pd.Timestamp(event)
     car, n = cumulative_abnormal(ar, *car_window)
-    return {"return": float(stock.loc[day]), "expected": float(stock.loc[day] - ar.loc[day]),
-            "abnormal": float(ar.loc[day]), "t": t_statistic(float(ar.loc[day]), sigma), "beta": beta,
-            "car": car, "car_t": car_t_statistic(car, sigma, n), "sigma": sigma, "fit": fit}
+    return {
+        "return": float(stock.loc[day]),
+        "expected": float(stock.loc[day] - ar.loc[day]),
+        "abnormal": float(ar.loc[day]),
+        "t": t_statistic(float(ar.loc[day]), sigma),
+        "beta": beta,
+        "car": car,
+        "car_t": car_t_statistic(car, sigma, n),
+        "sigma": sigma,
+        "fit": fit,
+    }

@@ -48,7 +48,6 @@ def show_table(frame: pd.DataFrame, index: bool = True) -> None:
 
 
 def no_maths(text: str) -> str:
-    """Text whose dollar signs no client typesets as mathematics (JupyterLab, nbconvert, GitHub).
-
-    Provisional: returns the text unchanged until the browser test settles the writing."""
-    return str(text)
+    """Markdown text whose dollar signs are not read as the start of mathematics: each '$' not
+    already escaped becomes '\\$' (provisional: the browser test decides the final writing)."""
+    return re.sub(r"(?<!\\)\$", r"\\$", str(text))
