@@ -170,7 +170,8 @@ def test_write_refuses_missing_foreign_duplicate_and_unregistered_rows(root, row
 def test_hindsight_claims_need_an_evidence_date(root, rows_for):
     rows = rows_for(root, "06_what_happened_next")
     write_results("06_what_happened_next", rows, root=root)
-    rows[0]["evidence_date"] = ""
+    overall = next(r for r in rows if not r["part"])  # a hindsight claim's overall row
+    overall["evidence_date"] = ""
     with pytest.raises(ValueError, match="evidence_date"):
         write_results("06_what_happened_next", rows, root=root)
 

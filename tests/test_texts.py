@@ -71,7 +71,7 @@ YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d.,]\d)")
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 DAY = re.compile(rf"\b\d{{1,2}}(?= (?:{MONTHS}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b)")
 TERMS = re.compile(r"\b95 % (?:confidence )?interval|\b10(?=[⁰¹²³⁴⁵⁶⁷⁸⁹])|(?<![\d.])1 − ")
-LABELS = re.compile(r"(?:Table|Figure|section|§|paragraph|BP|Spec|Regulation|Unit|No\.|doi|arXiv|"
+LABELS = re.compile(r"(?:Table|Figure|section|§|paragraphs?|notebook|BP|Spec|Regulation|Unit|No\.|doi|arXiv|"
                     r"Implementing Regulations?|FR|Fr)\s*[\d./-]+", re.I)
 
 
