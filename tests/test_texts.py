@@ -97,3 +97,15 @@ def test_numbers_in_the_words_come_from_variables(path):
              for r in table.itertuples() for column in ("conclusion", "reason", "found")
              if literal_numbers(getattr(r, column))]
     assert not typed, f"numbers typed into the texts of {path.name} (pass them as values): {typed}"
+
+
+@pytest.mark.parametrize("path", TEXT_FILES, ids=STEMS)
+def test_conclusions_do_not_repeat_the_verdict_word(path):
+    """The card and every list show the verdict beside the conclusion: "Verdict: WRONG. Wrong: …"
+    reads as a stutter."""
+    from claimcheck.verdict import VERDICTS
+
+    table = load_table(f"texts/{path.stem}.csv").fillna("")
+    starts = [r.claim_id for r in table.itertuples()
+              if any(r.conclusion.lower().startswith(v) for v in VERDICTS)]
+    assert not starts, f"conclusions that open with a verdict word: {starts}"

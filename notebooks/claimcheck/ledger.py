@@ -118,7 +118,8 @@ def coverage_sentence(table: pd.DataFrame, root: Path = DATA, link: str | None =
     hindsight = int((table["judged"] == "in hindsight").sum())
     where = f"[{link.rsplit('/', 1)[-1]}]({link})" if link else "the list at the end of this page"
     text = (f"This repository checks **{len(table)} claims** of the two articles "
-            f"({len(table) - hindsight} as they stood in January 2025 and {hindsight} predictions judged in "
+            f"({len(table) - hindsight} as they stood in January 2025 and {hindsight} "
+            f"{'prediction' if hindsight == 1 else 'predictions'} judged in "
             f"hindsight) and lists the **{len(left_out)} other statements** it leaves out, each with the "
             f"reason, in {where}.")
     return text if link else text.replace("**", "")
