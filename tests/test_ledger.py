@@ -4,7 +4,7 @@ import shutil
 import pytest
 
 from claimcheck import verdict_row, write_results
-from claimcheck.ledger import PENDING, ledger, tally, tally_sentence, why
+from claimcheck.ledger import PENDING, ledger, tally, tally_sentence
 from claimcheck.load import load_claims
 from claimcheck.paths import DATA
 
@@ -53,15 +53,6 @@ def test_stray_verdict_rows_are_refused(root):
                                                    encoding="utf-8")
     with pytest.raises(ValueError, match="unknown claims"):
         ledger(root)
-
-
-def test_why_names_a_hand_set_verdict_and_a_fragile_one():
-    row = {"reason": "GPT-4's estimate", "verdict": "misattributed", "rule_verdict": "holds", "robust": ""}
-    assert "numeric comparison alone says “holds”" in why(row)
-    row = {"reason": "r", "verdict": "exaggerated", "rule_verdict": "exaggerated", "robust": "no"}
-    assert "Fragile" in why(row)
-    row = {"reason": "r", "verdict": "holds", "rule_verdict": "holds", "robust": "yes"}
-    assert why(row) == "r"
 
 
 def test_tally_counts_pending(root):

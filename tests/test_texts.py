@@ -110,3 +110,14 @@ def test_conclusions_do_not_repeat_the_verdict_word(path):
     starts = [r.claim_id for r in table.itertuples()
               if any(r.conclusion.lower().startswith(v) for v in openers)]
     assert not starts, f"conclusions that open with a verdict word: {starts}"
+
+
+def test_every_committed_verdict_has_its_conclusion():
+    """Notebooks take their words from data/texts/ (a reason typed in the code would leave the
+    conclusion empty): every claim's overall row in data/results/ has one."""
+    from claimcheck.results import read_results
+
+    rows = read_results().reset_index()
+    overall = rows[rows["part"] == ""]
+    empty = sorted(overall.loc[overall["conclusion"].fillna("") == "", "claim_id"])
+    assert not empty, f"verdicts without a conclusion: {empty}"

@@ -15,42 +15,14 @@ from .formats import readable
 from .load import load_claims, load_table
 from .paths import DATA, ROOT
 from .results import load_parts, read_results
-from .verdict import DEFINITIONS, legend_markdown
+from .verdict import DEFINITIONS
 
-ARTICLE_NAMES = {"A": "A", "B": "B", "A+B": "A and B"}
-SUBJECT_TITLES = {
-    "market": "Nvidia's sell-off",
-    "stargate": "Stargate",
-    "ai": "DeepSeek, prices and quality",
-    "energy": "Solar panels and electric cars",
-    "industry": "Steel",
-    "power": "AI's power",
-    "history": "History",
-    "predictions": "Predictions, judged in hindsight",
-}
 PENDING = "pending"
 README = ROOT / "README.md"
 
 
-def notebook_label(stem: str) -> str:
-    """'02_api_price_gap' -> 'notebook 02'."""
-    return f"notebook {stem[:2]}"
-
-
-def why(row) -> str:
-    """The reason a reader sees: the notebook's reason, plus, for a hand-set verdict, what the
-    numeric rule alone said, and a flag when a stricter or looser tolerance would change it."""
-    text = str(row["reason"])
-    rule = row.get("rule_verdict")
-    if isinstance(rule, str) and rule != row["verdict"]:
-        text += f" (Set by hand; the numeric comparison alone says “{rule}”.)"
-    if isinstance(row.get("robust"), str) and row.get("robust") == "no":
-        text += " (Fragile: halving or doubling the tolerances changes this verdict.)"
-    return text
-
-
 def ledger(root: Path = DATA) -> pd.DataFrame:
-    """One row per claim: the registry's columns, the overall verdict row's columns and `why`.
+    """One row per claim: the registry's columns and its overall verdict row's columns.
 
     A claim whose notebook has not written its verdict yet shows as 'pending'."""
     claims = load_claims(root)
@@ -65,7 +37,6 @@ def ledger(root: Path = DATA) -> pd.DataFrame:
     waiting = table["verdict"].isna()
     table["verdict"] = table["verdict"].fillna(PENDING)
     table["reason"] = table["reason"].where(~waiting, "the notebook that checks this claim has not written it yet")
-    table["why"] = [why(row) for _, row in table.iterrows()]
     table["verdict_shown"] = [
         f"{v} (in hindsight, evidence to {d.date().isoformat()})" if j == "in hindsight" and isinstance(d, pd.Timestamp)
         else v for v, j, d in zip(table["verdict"], table["judged"], table["evidence_date"])]
@@ -123,29 +94,6 @@ def coverage_sentence(table: pd.DataFrame, root: Path = DATA, link: str | None =
             f"hindsight) and lists the **{len(left_out)} other statements** it leaves out, each with the "
             f"reason, in {where}.")
     return text if link else text.replace("**", "")
-
-
-def findings_markdown(table: pd.DataFrame, from_notebooks: bool = False) -> str:
-    """The findings, grouped by subject: claim, the article's figure and ours, verdict, why, where.
-
-    Links are relative to the repository root, or to notebooks/ when shown inside a notebook; the
-    link text names the section (GitHub does not scroll to a notebook's headings)."""
-    out = []
-    for subject, title in SUBJECT_TITLES.items():
-        group = table[table["subject"] == subject]
-        if group.empty:
-            continue
-        out += [f"**{title}**", "", "| Claim (article) | The article · we found | Verdict | Why | Checked in |",
-                "|---|---|---|---|---|"]
-        for _, row in group.iterrows():
-            target = f"{row['notebook']}.ipynb" if from_notebooks else f"notebooks/{row['notebook']}.ipynb"
-            where = f"[{notebook_label(row['notebook'])}, “{row['section']}”]({target})"
-            figure = f"{row['claimed_text']} · {row['ours']}"
-            verdict = f"**{row['verdict']}**" + row["verdict_shown"].removeprefix(row["verdict"])
-            cells = [f"{row['claim']} ({ARTICLE_NAMES[row['article']]})", figure, verdict, row["why"]]
-            out.append("| " + " | ".join(escape(c) for c in cells) + f" | {where} |")
-        out.append("")
-    return "\n".join(out)
 
 
 def corrections_markdown(root: Path = DATA) -> str:
