@@ -126,7 +126,9 @@ async ({lab, root}) => {
   // 3. broken images
   for (const i of imgs) {
     if (!i.complete || i.naturalWidth === 0) {
-      const src = i.getAttribute('src') || '';
+      // JupyterLab shows a Markdown image's path as this server's /files/ address: name the path
+      const src = (i.getAttribute('src') || '').replace(/^https?:\/\/127\.0\.0\.1:\d+\/files\//, '')
+        .replace(/\?.*$/, '');
       add('broken image', i, `${src.startsWith('data:') ? src.slice(0, 30) + '…' : src} (alt: ${i.alt})`);
     }
   }
