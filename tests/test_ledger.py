@@ -4,7 +4,7 @@ import shutil
 import pytest
 
 from claimcheck import verdict_row, write_results
-from claimcheck.ledger import PENDING, ledger, tally, tally_sentence
+from claimcheck.ledger import PENDING, escape, ledger, tally, tally_sentence
 from claimcheck.load import load_claims
 from claimcheck.paths import DATA
 
@@ -53,6 +53,12 @@ def test_stray_verdict_rows_are_refused(root):
                                                    encoding="utf-8")
     with pytest.raises(ValueError, match="unknown claims"):
         ledger(root)
+
+
+def test_markdown_cells_are_escaped():
+    # a dollar as <span>&#36;</span>: `\\$` is still typeset by JupyterLab and nbconvert when two
+    # amounts share a cell (the browser test, tests/browser, proves the writing in each client)
+    assert escape("$0.50 | $100") == "<span>&#36;</span>0.50 \\| <span>&#36;</span>100"
 
 
 def test_tally_counts_pending(root):

@@ -1,5 +1,6 @@
 """README.md is the front page: findings first, short, generated from data/, its links reach a
 claim's section of the claims page, and its commands work."""
+import html
 import re
 
 from claimcheck.ledger import MAX_WRONG, ledger, render_readme, tally
@@ -68,7 +69,7 @@ def page_anchors(text: str) -> set[str]:
     """The anchors GitHub gives the headings of a Markdown page."""
     seen, out = {}, set()
     for heading in re.findall(r"^#{1,6} (.+)$", text, flags=re.M):
-        base = slug(heading)
+        base = slug(html.unescape(re.sub(r"<[^>]+>", "", heading)))  # GitHub slugs the text shown
         n = seen.get(base, 0)
         out.add(base if n == 0 else f"{base}-{n}")
         seen[base] = n + 1

@@ -48,7 +48,7 @@ CELL = 'align="left" valign="top" style="text-align: left; vertical-align: top"'
 def _esc(text) -> str:
     """Escaped HTML text; Markdown links [text](https://…) become real links."""
     escaped = html.escape(str(text), quote=False)
-    return LINK.sub(lambda m: f'<a href="{html.escape(m[2])}">{m[1]}</a>', escaped)
+    return no_maths(LINK.sub(lambda m: f'<a href="{html.escape(m[2])}">{m[1]}</a>', escaped))
 
 
 def card_parts(row: dict, part_rows=(), claims: pd.DataFrame | None = None,

@@ -15,6 +15,7 @@ from .formats import readable
 from .load import load_claims, load_table
 from .paths import DATA, ROOT
 from .results import load_parts, read_results
+from .tables import dollars
 from .verdict import DEFINITIONS
 
 PENDING = "pending"
@@ -73,8 +74,9 @@ def tally(table: pd.DataFrame) -> pd.Series:
 
 
 def escape(text: str) -> str:
-    """Markdown-safe cell text: no LaTeX from dollar signs, no broken tables from pipes."""
-    return str(text).replace("$", "\\$").replace("|", "\\|").replace("\n", " ")
+    """Markdown-safe cell text: no maths from dollar signs (each is tables.DOLLAR, which no client
+    typesets; `\\$` is not enough), no broken tables from pipes."""
+    return dollars(str(text).replace("|", "\\|").replace("\n", " "))
 
 
 def tally_sentence(table: pd.DataFrame) -> str:

@@ -88,7 +88,7 @@ def verdict_words(row) -> str:
 def claim_section(claim_id: str, claims, overall, part_rows, parts) -> list[str]:
     """One claim's section of the claims page."""
     entry = claims.loc[claim_id]
-    out = [f"### {entry['claim_short']}", ""]
+    out = [f"### {no_maths(entry['claim_short'])}", ""]
     where = f"{ARTICLES[entry['article']][0].upper()}{ARTICLES[entry['article']][1:]}, paragraph {entry['paragraph']}"
     out += [f"{where}: {no_maths(entry['quote'])}", "", f"The claim, in our words: {no_maths(entry['claim'])}.", ""]
     if claim_id not in overall.index:
