@@ -51,7 +51,8 @@ def test_stray_verdict_rows_are_refused(root):
     text = (root / "results" / "04_solar.csv").read_text(encoding="utf-8")
     (root / "results" / "04_solar.csv").write_text(text.replace("solar_china_80pct", "no_such_claim"),
                                                    encoding="utf-8")
-    with pytest.raises(ValueError, match="unknown claims"):
+    with pytest.raises(ValueError, match=r"results/04_solar.csv: unknown claim id 'no_such_claim' "
+                                         r"\(not in data/claims.csv\) \(line \d+\)$"):
         ledger(root)
 
 

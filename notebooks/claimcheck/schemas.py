@@ -9,6 +9,12 @@ positive: numeric columns whose values must be > 0.
 nonnegative: numeric columns whose values must be >= 0.
 allowed: column -> the set of values it may take (units, kinds, bases ...).
 nullable: columns that may be empty (all others must have a value in every row).
+references: column -> the file (under data/) whose column of the same name lists the values it
+    may take (a results file may only name claims of data/claims.csv).
+
+A file's schema is the entry named by its path under data/ if there is one, else the one pattern
+it matches: an entry for one file (NVDA's bars) overrides the pattern of its folder, and requires
+the columns a notebook reads from that file.
 """
 from __future__ import annotations
 
@@ -28,6 +34,7 @@ class Schema:
     nonnegative: tuple = ()
     allowed: dict = field(default_factory=dict)
     nullable: tuple = ()
+    references: dict = field(default_factory=dict)
 
 
 # The analysis notebooks (every NN_*.ipynb but the ledger), found on disk, not kept by hand.
@@ -36,6 +43,15 @@ QUALITY = {"primary", "secondary", "weak"}
 SUBJECTS = {"market", "stargate", "ai", "energy", "industry", "power", "history", "predictions"}
 CLAIM_COLUMNS = {"claimed_text": "str", "claimed_value": "float", "claimed_high": "float", "unit": "str",
                  "kind": "str", "direction": "str"}
+
+PRICES = Schema(
+    columns={"date": "date", "close": "float"},
+    optional={"open": "float", "high": "float", "low": "float", "adj_close": "float", "volume": "int"},
+    key=("date",),
+    sort="date",
+    positive=("open", "high", "low", "close", "adj_close"),
+    nonnegative=("volume",),
+)
 
 SCHEMAS: dict[str, Schema] = {
     "articles.csv": Schema(
@@ -83,6 +99,7 @@ SCHEMAS: dict[str, Schema] = {
         key=("claim_id", "part"),
         nullable=("part", "claimed_value", "measured_value", "robust", "evidence_date"),
         allowed={"verdict": set(VERDICTS), "rule_verdict": set(VERDICTS), "robust": {"yes", "no"}},
+        references={"claim_id": "claims.csv"},
     ),
     "market/tickers.csv": Schema(
         columns={"ticker": "str", "file": "str", "group": "str", "close_basis": "str", "source_repo": "str",
@@ -264,13 +281,12 @@ SCHEMAS: dict[str, Schema] = {
         sort="date",
         positive=("close",),
     ),
-    "market/prices/*.csv": Schema(
-        columns={"date": "date", "close": "float"},
-        optional={"open": "float", "high": "float", "low": "float", "adj_close": "float", "volume": "int"},
-        key=("date",),
-        sort="date",
-        positive=("open", "high", "low", "close", "adj_close"),
-        nonnegative=("volume",),
+    "market/prices/*.csv": PRICES,
+    # 01_nvidia_selloff reads NVDA's high, low and volume on the day of the sell-off
+    "market/prices/NVDA.csv": Schema(
+        columns={"date": "date", "open": "float", "high": "float", "low": "float", "close": "float", "volume": "int"},
+        optional={"adj_close": "float"},
+        key=PRICES.key, sort=PRICES.sort, positive=PRICES.positive, nonnegative=PRICES.nonnegative,
     ),
 }
 
