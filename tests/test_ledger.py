@@ -10,7 +10,7 @@ from claimcheck.paths import DATA
 
 
 @pytest.fixture
-def root(tmp_path):
+def root(tmp_path, regenerate):
     for name in ("claims.csv", "claim_parts.csv", "not_checked.csv", "corrections.csv"):
         if (DATA / name).is_file():
             shutil.copy(DATA / name, tmp_path / name)

@@ -5,6 +5,12 @@ target, so a reader (another notebook under pytest-xdist, a browser showing a PN
 file or the new one, never half of one. On any failure, KeyboardInterrupt included, the temporary
 file is removed and the target is untouched.
 
+`write_output` is how a notebook writes what it generates (a figure, a results file): bytes equal
+to the file's are not written at all, and different (or new) bytes are refused with one line
+naming the file (`OutputChanged`) unless the environment says CLAIMCHECK_REGENERATE=1. So
+`pytest` fails, naming it, when a figure or a results file would change, and no test ever reads a
+file that another test is rewriting: under pytest nothing in figures/ or data/results/ is written.
+
 `replace_all` does the same for several files at once, all or nothing (the market refresh):
 every new file is written to a temporary file first; only then are they swapped in, each
 original kept as a hard link until the end. If anything fails (a full disk, a rename refused,
@@ -20,6 +26,19 @@ import tempfile
 import threading
 from contextlib import contextmanager
 from pathlib import Path
+
+from .paths import rel
+
+REGENERATE = "CLAIMCHECK_REGENERATE"  # =1: figures and results files may change on purpose
+
+
+class OutputChanged(Exception):
+    """A generated file (figure, results file) would change; the message is one line naming it."""
+
+
+def regenerating() -> bool:
+    """Whether CLAIMCHECK_REGENERATE=1 asks for figures and results files to be rewritten."""
+    return os.environ.get(REGENERATE, "") == "1"
 
 
 def _write_temp(path: Path, data) -> Path:
@@ -43,6 +62,28 @@ def write_atomic(path, data) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def write_output(path, data, what: str = "file") -> bool:
+    """Write a generated file only if its bytes change, and only on purpose; True if written.
+
+    Equal bytes: nothing is written (a reader at the same moment reads the same file). Different
+    or new bytes: written atomically when CLAIMCHECK_REGENERATE=1, else OutputChanged."""
+    path = Path(path)
+    new = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    try:
+        old = path.read_bytes()
+    except FileNotFoundError:
+        old = None
+    if old == new:
+        return False
+    if not regenerating():
+        change = ("does not exist yet" if old is None else
+                  f"would change ({len(new):,} bytes from this run, {len(old):,} in the file)")
+        raise OutputChanged(f"{rel(path)}: this {what} {change}; if that is intended, re-run with "
+                            f"{REGENERATE}=1 to write it")
+    write_atomic(path, new)
+    return True
 
 
 @contextmanager
