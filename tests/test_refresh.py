@@ -46,21 +46,17 @@ def as_download(prices: pd.DataFrame, label: str) -> pd.DataFrame:
     return frame
 
 
-FIRST = "2025-01-02"  # the copies keep the real files' lines from this day on (small: the tests stay fast)
+FIRST = "2025-01-02"  # the fixture keeps the real files' lines from this day on (small: the tests stay fast)
+SNAPSHOT = DATA.parent / "tests" / "fixtures" / "refresh"
 
 
 @pytest.fixture
 def root(tmp_path):
-    """A data/ folder (its lock beside it, as in the repository): the manifest and the SPY, NVDA,
-    AMD and TSM price files, their lines from FIRST to the end."""
-    data = tmp_path / "data"
-    (data / "market" / "prices").mkdir(parents=True)
-    shutil.copy(DATA / "market" / "tickers.csv", data / "market" / "tickers.csv")
-    for name in ("SPY.csv", "NVDA.csv", "AMD.csv", "TSM.csv"):
-        lines = (DATA / "market" / "prices" / name).read_text().splitlines(keepends=True)
-        kept = [line for line in lines[1:] if line[:10] >= FIRST]
-        (data / "market" / "prices" / name).write_text("".join([lines[0], *kept]))
-    return data
+    """A data/ folder (its lock beside it, as in the repository) holding a fixed snapshot: the
+    manifest's rows and the price files of SPY, NVDA, AMD and TSM as committed before any refresh
+    (tests/fixtures/refresh), so a refresh of the live data/ never changes what these tests see."""
+    shutil.copytree(SNAPSHOT, tmp_path / "data")
+    return tmp_path / "data"
 
 
 def good(root):
@@ -157,7 +153,7 @@ BAD = {
     "two tickers": ("NVDA", lambda f: pd.concat([f, f.rename(columns={"NVDA": "AMD"}, level="Ticker")], axis=1),
                     "labelled AMD, NVDA, not NVDA"),
     "no ticker level": ("NVDA", lambda f: f.droplevel("Ticker", axis=1), "does not name its ticker"),
-    "another ticker's bars": ("NVDA", lambda f: as_download(load_prices("SPY"), "NVDA"),
+    "another ticker's bars": ("NVDA", lambda f: as_download(load_prices("SPY", root=SNAPSHOT), "NVDA"),
                               f"NVDA: on {FIRST} the downloaded adjusted close"),
     # plausible wrong data: consistent bars, right ticker, whole window, on the file's level
     "NVDA's bar x10 on 28 January": ("NVDA", lambda f: scaled(f, 10, "2025-01-28"),
