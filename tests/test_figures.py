@@ -121,18 +121,25 @@ def test_finish_writes_the_png_shows_the_same_bytes_and_closes(tmp_path, monkeyp
     assert not plt.fignum_exists(fig.number)
 
 
+def tiny():
+    """A small figure: these tests are about the bytes, not the chart."""
+    fig, ax = plt.subplots(figsize=(1, 1))
+    ax.plot([1, 2], [2, 1])
+    return fig
+
+
 def test_a_changed_figure_fails_naming_it_and_leaves_the_file(tmp_path, monkeypatch):
     """Without CLAIMCHECK_REGENERATE=1 a figure whose bytes differ from the file's (a different
     matplotlib, an edited chart) fails with one line naming it; the file keeps its bytes."""
     from claimcheck.atomic import REGENERATE
 
     monkeypatch.setenv(REGENERATE, "1")
-    fig = draw()
+    fig = tiny()
     save_figure(fig, "chart", folder=tmp_path)
     committed = (tmp_path / "chart.png").read_bytes()
     monkeypatch.delenv(REGENERATE)
     save_figure(fig, "chart", folder=tmp_path)  # the same bytes: fine, and nothing is rewritten
-    fig.axes[0].set_title("Another title")
+    fig.axes[0].set_title("B")
     with pytest.raises(OutputChanged) as info:
         save_figure(fig, "chart", folder=tmp_path)
     plt.close(fig)
@@ -144,7 +151,7 @@ def test_a_changed_figure_fails_naming_it_and_leaves_the_file(tmp_path, monkeypa
 
 
 def test_a_new_figure_needs_the_switch_too(tmp_path):
-    fig = draw()
+    fig = tiny()
     with pytest.raises(OutputChanged, match="this figure does not exist yet"):
         save_figure(fig, "new_chart", folder=tmp_path)
     plt.close(fig)
@@ -155,8 +162,7 @@ def test_finish_fails_the_cell_on_drift_and_still_closes_the_figure(tmp_path, mo
     from claimcheck.figures import finish
 
     (tmp_path / "drift.png").write_bytes(b"\x89PNG committed by an older matplotlib")
-    fig, ax = plt.subplots()
-    ax.plot([1, 2], [1, 2])
+    fig = tiny()
     with pytest.raises(OutputChanged, match=r"drift\.png: this figure would change"):
         finish(fig, "drift", "Source: test", folder=tmp_path)
     assert not plt.fignum_exists(fig.number)
