@@ -53,8 +53,8 @@ raise SystemExit(refresh.main(sys.argv[2:], fetch=fetch))
 """
 
 
-def run(command, cwd, env=None, shell=False):
-    shown = command if shell else " ".join(command)
+def run(command, cwd, env=None, shell=False, shown=None):
+    shown = shown or (command if shell else " ".join(command))
     print(f"== {shown}", flush=True)
     done = subprocess.run(command, cwd=cwd, env=env, shell=shell)
     if done.returncode != 0:
@@ -110,8 +110,10 @@ def main(argv) -> int:
         env = dict(os.environ, PYTHONPATH=str(copy / "notebooks"))
         env.pop("CLAIMCHECK_REGENERATE", None)
         python = sys.executable
-        run([python, "-c", REFRESH, str(recorded)], copy, env)
-        run([python, "-c", REFRESH, str(recorded), "--history"], copy, env)
+        run([python, "-c", REFRESH, str(recorded)], copy, env,
+            shown="python -m claimcheck.refresh (the recorded download in place of the network)")
+        run([python, "-c", REFRESH, str(recorded), "--history"], copy, env,
+            shown="python -m claimcheck.refresh --history (the recorded download in place of the network)")
         # the README's re-execution, figures and results allowed to change
         run(f"CLAIMCHECK_REGENERATE=1 {shlex_quote(python)} -m jupyter nbconvert --to notebook --execute "
             f"--inplace --ExecutePreprocessor.record_timing=False {NOTEBOOKS}", copy, env, shell=True)
