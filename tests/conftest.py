@@ -3,6 +3,12 @@
 A test that writes results, breaks a file or reads a registry it has edited works on a private
 copy of data/ in its own tmp_path (made once per test that asks for it), never on the
 repository's data/: the suite gives the same result in any order xdist runs it.
+
+`pytest` checks the committed figures and results files: the notebooks it re-runs never rewrite
+them (claimcheck.atomic.write_output), so every reader sees the committed bytes in whatever order
+xdist runs the notebooks. CLAIMCHECK_REGENERATE=1 would let the notebooks rewrite them while the
+ledger and tests/test_readme.py read them, so pytest refuses to start with it; regenerate with the
+README's nbconvert command instead.
 """
 
 import shutil
@@ -10,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from claimcheck.atomic import REGENERATE
 from claimcheck.load import load_claims
 from claimcheck.paths import DATA
 from claimcheck.results import load_parts, overall_row, verdict_row
@@ -82,3 +89,17 @@ def _rows_for(root: Path, stem: str, measure=lambda entry: None) -> list[dict]:
 def rows_for():
     """`rows_for(root, stem, measure=...)`: rows for every claim and part of a notebook."""
     return _rows_for
+
+
+def pytest_configure(config):
+    import os
+
+    if os.environ.get(REGENERATE):
+        raise pytest.UsageError(f"{REGENERATE} is set: pytest checks the committed figures and results and "
+                                "never rewrites them; unset it (regenerate with the README's nbconvert command)")
+
+
+@pytest.fixture
+def regenerate(monkeypatch):
+    """Let write_output write (for tests that write figures or results into a temporary folder)."""
+    monkeypatch.setenv(REGENERATE, "1")

@@ -123,3 +123,108 @@ def test_backup_falls_back_to_a_copy_where_links_are_refused(folder, monkeypatch
         atomic.replace_all(new_files(folder))
     monkeypatch.undo()
     assert tree(folder) == before
+
+
+def test_a_failed_undo_keeps_the_original_and_says_so(folder, monkeypatch):
+    """The 2nd rename fails, and the 3rd (putting a.csv back) too: the undo goes on, a.csv's
+    original is kept beside it (not deleted) and Incomplete names it."""
+    before = tree(folder)
+    real = os.replace
+    calls = []
+
+    def replace(*args):
+        calls.append(args)
+        if len(calls) in (2, 3):
+            raise OSError(errno.EACCES, "Permission denied")
+        return real(*args)
+
+    monkeypatch.setattr(atomic.os, "replace", replace)
+    with pytest.raises(atomic.Incomplete) as info:
+        atomic.replace_all(new_files(folder))
+    monkeypatch.undo()
+    exc = info.value
+    assert isinstance(exc.cause, OSError) and list(exc.kept) == [folder / "a.csv"] and exc.stray == []
+    backup = exc.kept[folder / "a.csv"]
+    assert backup.read_bytes() == before["a.csv"] and (folder / "a.csv").read_bytes() == b"new a\n"
+    assert set(tree(folder)) == {"a.csv", "b.csv", backup.name}  # no temporary file, b.csv as it was
+    os.replace(backup, folder / "a.csv")
+    assert tree(folder) == before
+
+
+def test_a_new_file_that_cannot_be_removed_is_named(folder, monkeypatch):
+    """Ctrl-C after the last swap undoes it; c.csv (new) cannot be removed: kept[c.csv] is None."""
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("signals reach the main thread only")
+    real_replace, real_unlink = os.replace, os.unlink
+    calls = []
+
+    def replace(*args):
+        calls.append(args)
+        if len(calls) == 3:
+            os.kill(os.getpid(), signal.SIGINT)
+        return real_replace(*args)
+
+    def unlink(path, *args, **kwargs):
+        if os.path.basename(path) == "c.csv":
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_unlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(atomic.os, "replace", replace)
+    monkeypatch.setattr(atomic.os, "unlink", unlink)
+    with pytest.raises(atomic.Incomplete) as info:
+        atomic.replace_all(new_files(folder))
+    monkeypatch.undo()
+    assert isinstance(info.value.cause, KeyboardInterrupt) and info.value.kept == {folder / "c.csv": None}
+    assert tree(folder) == {"a.csv": b"old a\n", "b.csv": b"old b\n", "c.csv": b"new c\n"}
+
+
+def test_a_clean_up_failure_after_a_complete_swap_is_not_hidden(folder, monkeypatch):
+    real = os.unlink
+
+    def unlink(path, *args, **kwargs):
+        if str(path).endswith(".orig"):
+            raise PermissionError(errno.EPERM, "Operation not permitted", str(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(atomic.os, "unlink", unlink)
+    with pytest.raises(atomic.Incomplete) as info:
+        atomic.replace_all(new_files(folder))
+    monkeypatch.undo()
+    exc = info.value
+    assert exc.cause is None and exc.kept == {} and len(exc.stray) == 2 and exc.why == "Operation not permitted"
+    files = tree(folder)
+    assert {k: v for k, v in files.items() if not k.startswith(".")} == {"a.csv": b"new a\n", "b.csv": b"new b\n",
+                                                                          "c.csv": b"new c\n"}
+
+
+def test_sigterm_during_the_swap_is_held_then_undoes_it(folder, monkeypatch):
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("signals reach the main thread only")
+    before = tree(folder)
+    handlers = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    real = os.replace
+    calls = []
+
+    def replace(*args):
+        calls.append(args)
+        if len(calls) == 2:
+            os.kill(os.getpid(), signal.SIGTERM)
+        return real(*args)
+
+    monkeypatch.setattr(atomic.os, "replace", replace)
+    with pytest.raises(atomic.Terminated):
+        atomic.replace_all(new_files(folder))
+    monkeypatch.undo()
+    assert tree(folder) == before
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == handlers
+
+
+def test_write_output_leaves_equal_bytes_alone(tmp_path, monkeypatch):
+    path = tmp_path / "x.csv"
+    path.write_bytes(b"same\n")
+    inode = path.stat().st_ino
+    assert atomic.write_output(path, "same\n") is False and path.stat().st_ino == inode
+    with pytest.raises(atomic.OutputChanged, match=r"x\.csv: this file would change \(6 bytes from this run, 5 in"):
+        atomic.write_output(path, "other\n")
+    monkeypatch.setenv(atomic.REGENERATE, "1")
+    assert atomic.write_output(path, "other\n") is True and path.read_bytes() == b"other\n"

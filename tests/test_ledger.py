@@ -10,7 +10,7 @@ from claimcheck.paths import DATA
 
 
 @pytest.fixture
-def root(tmp_path):
+def root(tmp_path, regenerate):
     for name in ("claims.csv", "claim_parts.csv", "not_checked.csv", "corrections.csv"):
         if (DATA / name).is_file():
             shutil.copy(DATA / name, tmp_path / name)
@@ -51,7 +51,8 @@ def test_stray_verdict_rows_are_refused(root):
     text = (root / "results" / "04_solar.csv").read_text(encoding="utf-8")
     (root / "results" / "04_solar.csv").write_text(text.replace("solar_china_80pct", "no_such_claim"),
                                                    encoding="utf-8")
-    with pytest.raises(ValueError, match="unknown claims"):
+    with pytest.raises(ValueError, match=r"results/04_solar.csv: unknown claim id 'no_such_claim' "
+                                         r"\(not in data/claims.csv\) \(line \d+\)$"):
         ledger(root)
 
 

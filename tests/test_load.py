@@ -11,11 +11,18 @@ from claimcheck.paths import DATA
 GOOD = "date,open,high,low,close,volume\n2025-01-23,1,2,0.5,1.5,10\n2025-01-24,1,2,0.5,1.4,10\n"
 
 
+# A manifest of its own: the live one changes when the market data are refreshed (a refresh makes
+# NVDA's close_basis 'raw'), and these tests must not change with it.
+MANIFEST = ("ticker,file,group,close_basis,source_repo,source_path,source_commit,source_method\n"
+            "NVDA,prices/NVDA.csv,subject,adjusted,a/repo,NVDA.csv,,yfinance download auto_adjust=True\n"
+            "SPY,prices/SPY.csv,benchmark,raw,Yahoo Finance,yf.download,,auto_adjust=False\n")
+
+
 @pytest.fixture
 def root(tmp_path):
-    """A copy of data/ small enough to break: the manifest, the claims and one NVDA file."""
+    """A copy of data/ small enough to break: a manifest, the claims and one NVDA file."""
     (tmp_path / "market" / "prices").mkdir(parents=True)
-    shutil.copy(DATA / "market" / "tickers.csv", tmp_path / "market" / "tickers.csv")
+    (tmp_path / "market" / "tickers.csv").write_text(MANIFEST)
     shutil.copy(DATA / "claims.csv", tmp_path / "claims.csv")
     return tmp_path
 
@@ -39,7 +46,15 @@ CASES = {
     "overflowing price": (GOOD.replace("1.4,10", "1e400,10"), "non-finite value '1e400' in column 'close' (line 3)"),
     "negative infinity": (GOOD.replace("0.5,1.5", "-Infinity,1.5"), "non-finite value '-Infinity' in column 'low'"),
     "huge volume": (GOOD.replace("1.4,10", "1.4,1e30"), "integer value '1e30' in column 'volume' is out of range"),
-    "row cut off": (GOOD[:-4], "line 3 is cut off (the file does not end with a line break)"),
+    "row cut off": (GOOD[:-4], "line 3 does not end with a line break: refused because a cut-off last row can "
+                    "look complete; if line 3 is whole, add a line break at its end (for example: echo >> "),
+    "no final line break": (GOOD[:-1], "line 3 does not end with a line break"),
+    "no volume (notebook 01 reads it)": (GOOD.replace(",volume", "").replace(",10\n", "\n"),
+                                          "missing column(s) 'volume'"),
+    "whitespace-only price": (GOOD.replace("1.4,10", "   ,10"), "missing value in column 'close' (line 3)"),
+    "CR-only line breaks": (GOOD.replace("\n", "\r"), "its line breaks are carriage returns only (CR, the old Mac "
+                            "convention), so it reads as one line; save it with LF (or CRLF) line breaks"),
+    "a lone CR": (GOOD.replace("10\n2025-01-24", "10\r2025-01-24"), "line 2 ends in a lone carriage return"),
     "short row": (GOOD + "2025-01-27,1,2\n", "line 4 has 3 fields but the header has 6"),
     "one-digit month": (GOOD.replace("2025-01-24", "2025-1-24"), "unparsable date '2025-1-24' in column 'date'; "
                         "expected YYYY-MM-DD (line 3)"),
@@ -49,18 +64,27 @@ CASES = {
                     "non-positive value -1.0 in column 'close' (line 6)"),
     "header after blank": ("\n\n" + GOOD.replace("1.5,10", "1.5,x"), "non-numeric value 'x' in column 'volume' (line 4)"),
     "unterminated quote": (GOOD.replace("2025-01-24,1,", '2025-01-24,"1,'), "not a readable CSV file"),
-    "not UTF-8": (GOOD.replace("volume", "volum\xe9"), None),
+    "not UTF-8": (GOOD.replace("1.4,10", "1.4,1\xe9"), "latin-1"),
+    "UTF-16": (GOOD, "utf-16"),
+    "UTF-16 without a byte-order mark": (GOOD, "utf-16-le"),
+}
+ENCODED = {  # the message for each encoding case
+    "not UTF-8": "not UTF-8 text: byte 0xe9 on line 3, column 25 cannot be read (Latin-1 or Windows-1252 "
+                 "text?); save the file as UTF-8",
+    "UTF-16": "not UTF-8 text: byte 0xff on line 1, column 1 cannot be read (the file is UTF-16 text); save the "
+              "file as UTF-8",
+    "UTF-16 without a byte-order mark": "line 1 holds NUL bytes (UTF-16 text?); save the file as UTF-8",
 }
 
 
 @pytest.mark.parametrize("case", CASES, ids=list(CASES))
 def test_bad_price_file(root, case):
     text, expected = CASES[case]
-    if case == "not UTF-8":
-        (root / "market" / "prices" / "NVDA.csv").write_bytes(text.encode("latin-1"))
-        expected = "not a readable CSV file (not UTF-8 text)"
+    if case in ENCODED:
+        (root / "market" / "prices" / "NVDA.csv").write_bytes(text.encode(expected))
+        expected = ENCODED[case]
     elif text is not None:
-        (root / "market" / "prices" / "NVDA.csv").write_text(text)
+        (root / "market" / "prices" / "NVDA.csv").write_bytes(text.encode("utf-8"))
     with pytest.raises(DataError) as info:
         load_prices("NVDA", root=root)
     message = str(info.value)
@@ -74,6 +98,8 @@ def test_good_file_loads(root):
     frame = load_prices("NVDA", root=root)
     assert list(frame.index.strftime("%Y-%m-%d")) == ["2025-01-23", "2025-01-24"]
     assert frame.attrs["close_basis"] == "adjusted"
+    (root / "market" / "tickers.csv").write_text(MANIFEST.replace("subject,adjusted", "subject,raw"))
+    assert load_prices("NVDA", root=root).attrs["close_basis"] == "raw"  # the manifest's basis, read afresh
 
 
 def test_unknown_ticker(root):
@@ -116,6 +142,72 @@ def test_quoted_newlines_count_as_lines(tmp_path):
             '2025-01-21,S,Stargate,announcement,-500,OpenAI,https://y\n')
     (tmp_path / "market" / "events.csv").write_text(text)
     assert error("market/events.csv", tmp_path).endswith("non-positive value -500.0 in column 'amount_usd_bn' (line 4)")
+
+
+def test_a_bad_value_in_a_record_spanning_lines_names_its_own_line(tmp_path):
+    """A quoted field with a line break makes one record of two lines: a bad value before that
+    field is on the record's first line, one after it on the second."""
+    (tmp_path / "market").mkdir()
+    header = "date,label,event,kind,amount_usd_bn,source,url\n"
+    first = '2025-01-19,x,y,release,,z,u\n'
+    before = '2025-01-20,R1,y,nope,,"DeepSeek, in its\nR1 paper",https://x\n'
+    (tmp_path / "market" / "events.csv").write_text(header + first + before)
+    assert error("market/events.csv", tmp_path).endswith("unknown value 'nope' in column 'kind' (line 3)")
+    day = '2025-01-2x,R1,"DeepSeek releases R1,\nits reasoning model",release,,DeepSeek,https://x\n'
+    (tmp_path / "market" / "events.csv").write_text(header + first + day)
+    assert error("market/events.csv", tmp_path).endswith("in column 'date'; expected YYYY-MM-DD (line 3)")
+    after = '2025-01-20,R1,"DeepSeek releases R1,\nits reasoning model",release,-5,DeepSeek,https://x\n'
+    (tmp_path / "market" / "events.csv").write_text(header + first + after)
+    assert error("market/events.csv", tmp_path).endswith("non-positive value -5.0 in column 'amount_usd_bn' (line 4)")
+    two = '2025-01-20,R1,"a\r\nb\r\nc",release,-5,"d\ne",https://x\n'  # CRLF inside quotes counts once
+    (tmp_path / "market" / "events.csv").write_text(header + first + two)
+    assert error("market/events.csv", tmp_path).endswith("in column 'amount_usd_bn' (line 5)")
+
+
+def test_whitespace_only_cells_are_empty(monkeypatch, tmp_path):
+    """'  ' is a missing value: refused where a value is required, missing (NA) where allowed."""
+    from claimcheck import load
+
+    schema = load.Schema(columns={"year": "int", "n": "float", "s": "str"}, nullable=("n", "s"))
+    monkeypatch.setitem(load.SCHEMAS, "toy.csv", schema)
+    (tmp_path / "toy.csv").write_text("year,n,s\n2020, \t,  \n2021,2,b\n")
+    table = load_table("toy.csv", root=tmp_path)
+    assert table["n"].isna().tolist() == [True, False] and table["s"].isna().tolist() == [True, False]
+    (tmp_path / "toy.csv").write_text("year,n,s\n  ,1,a\n")
+    assert error("toy.csv", tmp_path).endswith("missing value in column 'year' (line 2)")
+
+
+def test_the_cache_sees_an_edit_of_the_same_length(root):
+    """The loader caches checked tables by their text: an edit that keeps the file's length (and
+    its modification time, within the clock's resolution) must still be seen."""
+    import os
+
+    path = root / "market" / "prices" / "NVDA.csv"
+    path.write_text(GOOD)
+    stat = path.stat()
+    assert list(load_prices("NVDA", root=root)["close"]) == [1.5, 1.4]
+    path.write_text(GOOD.replace("1.4,10", "1.3,10"))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size
+    assert list(load_prices("NVDA", root=root)["close"]) == [1.5, 1.3]
+    path.write_text(GOOD.replace("1.4,10", "-14,10"))
+    assert error("market/prices/NVDA.csv", root).endswith("non-positive value -14.0 in column 'close' (line 3)")
+
+
+def test_a_file_over_10_mb_fails_fast(root):
+    """Refused from its size, before it is read (a sparse file: nothing is written to disk)."""
+    import time
+
+    path = root / "market" / "prices" / "NVDA.csv"
+    with open(path, "wb") as fh:
+        fh.truncate(100 * 10**6)
+    start = time.perf_counter()
+    message = error("market/prices/NVDA.csv", root)
+    assert time.perf_counter() - start < 0.5
+    assert message.endswith("NVDA.csv: 100.0 MB, over the 10 MB a data file may have (the largest in the "
+                            "repository is under 100 kB): is it the right file?")
+    with pytest.raises(DataError, match=r"\(new text\): 10.0 MB, over the 10 MB"):
+        load_table("market/prices/NVDA.csv", root=root, text="x" * (10 * 10**6 + 1))
 
 
 def test_byte_order_mark_is_handled(root):

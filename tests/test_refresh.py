@@ -1,12 +1,18 @@
 """The yfinance refresh, offline: recorded and synthetic frames, and a refresh that is all or nothing.
 
-Every failure must leave the copy of data/ byte-identical and say one line."""
+Every failure must leave the copy of data/ byte-identical and say one line, or, when the undo
+fails too, name exactly the files left changed and the command that restores them."""
 import errno
 import os
+import signal
 import shutil
 import socket
+import subprocess
+import sys
+import threading
 import warnings
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -40,24 +46,41 @@ def as_download(prices: pd.DataFrame, label: str) -> pd.DataFrame:
     return frame
 
 
-FIRST = "2025-01-02"  # the copies keep the real files' lines from this day on (small: the tests stay fast)
+FIRST = "2025-01-02"  # the fixture keeps the real files' lines from this day on (small: the tests stay fast)
+SNAPSHOT = DATA.parent / "tests" / "fixtures" / "refresh"
 
 
 @pytest.fixture
 def root(tmp_path):
-    """The manifest and the SPY and NVDA price files, their lines from FIRST to the end."""
-    (tmp_path / "market" / "prices").mkdir(parents=True)
-    shutil.copy(DATA / "market" / "tickers.csv", tmp_path / "market" / "tickers.csv")
-    for name in ("SPY.csv", "NVDA.csv"):
-        lines = (DATA / "market" / "prices" / name).read_text().splitlines(keepends=True)
-        kept = [line for line in lines[1:] if line[:10] >= FIRST]
-        (tmp_path / "market" / "prices" / name).write_text("".join([lines[0], *kept]))
-    return tmp_path
+    """A data/ folder (its lock beside it, as in the repository) holding a fixed snapshot: the
+    manifest's rows and the price files of SPY, NVDA, AMD and TSM as committed before any refresh
+    (tests/fixtures/refresh), so a refresh of the live data/ never changes what these tests see."""
+    shutil.copytree(SNAPSHOT, tmp_path / "data")
+    return tmp_path / "data"
 
 
 def good(root):
     """fetch: every ticker's own bars, as its current file holds them."""
     return lambda ticker, **window: as_download(load_prices(ticker, root=root), ticker)
+
+
+PRICES = ["Open", "High", "Low", "Close", "Adj Close"]
+
+
+def scaled(frame, factor, day=None, prices=PRICES):
+    """`frame` with its prices (all days, or only `day`) times `factor`: a consistent bar."""
+    frame = frame.astype({c: float for c in frame.columns if c[0] in prices})
+    rows = slice(None) if day is None else pd.Timestamp(day)
+    for column in [c for c in frame.columns if c[0] in prices]:
+        frame.loc[rows, column] = frame.loc[rows, column] * factor
+    return frame
+
+
+def swapped(frame, day, a="High", b="Low"):
+    frame = frame.astype({c: float for c in frame.columns if c[0] in (a, b)})
+    (ca,), (cb,) = [[c for c in frame.columns if c[0] == x] for x in (a, b)]
+    frame.loc[pd.Timestamp(day), [ca, cb]] = frame.loc[pd.Timestamp(day), [cb, ca]].to_numpy()
+    return frame
 
 
 def on_day(frame, day, value, price=None):
@@ -130,8 +153,38 @@ BAD = {
     "two tickers": ("NVDA", lambda f: pd.concat([f, f.rename(columns={"NVDA": "AMD"}, level="Ticker")], axis=1),
                     "labelled AMD, NVDA, not NVDA"),
     "no ticker level": ("NVDA", lambda f: f.droplevel("Ticker", axis=1), "does not name its ticker"),
-    "another ticker's bars": ("NVDA", lambda f: as_download(load_prices("SPY"), "NVDA"),
-                              "NVDA: the downloaded closes are"),
+    "another ticker's bars": ("NVDA", lambda f: as_download(load_prices("SPY", root=SNAPSHOT), "NVDA"),
+                              f"NVDA: on {FIRST} the downloaded adjusted close"),
+    # plausible wrong data: consistent bars, right ticker, whole window, on the file's level
+    "NVDA's bar x10 on 28 January": ("NVDA", lambda f: scaled(f, 10, "2025-01-28"),
+                                     "NVDA: on 2025-01-28 the downloaded adjusted close 1289.78 is 10 times the "
+                                     "committed (adjusted) close (128.978), the median shared day 1 times; a "
+                                     "dividend since the last download rescales every earlier day alike, and 1 of "
+                                     "102 shared days depart from it by more than 0.1%"),
+    "SPY's bar x10 on 28 January": ("SPY", lambda f: scaled(f, 10, "2025-01-28"),
+                                    "SPY: on 2025-01-28 the downloaded close 6045.2 is 10 times the committed one "
+                                    "(604.52); raw closes must agree within 0.1% on every shared day, and 1 of 102 "
+                                    "do not"),
+    "SPY's raw close 1 % off": ("SPY", lambda f: scaled(f, 1.01, "2025-03-03", ["Open", "High", "Low", "Close"]),
+                                "SPY: on 2025-03-03 the downloaded close"),
+    "SPY's adjusted close not one factor": ("SPY", lambda f: scaled(f, 0.99, "2025-02-03", ["Adj Close"]),
+                                            "SPY: on 2025-02-03 the downloaded adjusted close"),
+    "NVDA's close x10 alone": ("NVDA", lambda f: scaled(f, 10, "2025-01-27", ["Close", "Adj Close"]),
+                               "NVDA: the bar of 2025-01-27 is inconsistent: the close 1184.09 is above the high 128.388 "),
+    "adjusted close 50 % above the close": ("SPY", lambda f: scaled(f, 1.5 / 0.98, "2025-01-27", ["Adj Close"]),
+                                            "SPY: the bar of 2025-01-27 is inconsistent: the adjusted close "),
+    "high below low": ("NVDA", lambda f: swapped(f, "2025-01-29"),
+                       "NVDA: the bar of 2025-01-29 is inconsistent: the low 126.878 is above the high 120.039 "
+                       "(checked within a relative 1e-06)"),
+    "open above high": ("NVDA", lambda f: swapped(f, "2025-02-04", "Open", "Low"), "the bar of 2025-02-04 is "
+                        "inconsistent: the open "),
+    "zero volume": ("NVDA", lambda f: on_day(f, "2025-01-31", 0, "Volume"),
+                    "NVDA: the bar of 2025-01-31 is inconsistent: the volume is 0 on a trading day"),
+    "a 10-for-1 split since": ("NVDA", lambda f: scaled(f, 0.1), "NVDA: a 10-for-1 split since the last "
+                               "download: the downloaded closes are 0.1 times the committed ones on all 102 shared "
+                               "days; refused (the committed file is on the old share basis)"),
+    "a 3-for-2 split of SPY": ("SPY", lambda f: scaled(f, 2 / 3), "SPY: a 3-for-2 split since the last download"),
+    "a 1-for-4 reverse split": ("NVDA", lambda f: scaled(f, 4), "NVDA: a 1-for-4 reverse split since"),
     "a column lacking": ("NVDA", lambda f: f.drop(columns="Adj Close", level="Price"),
                          "NVDA: download lacks column(s) Adj Close"),
     "NaN volume": ("NVDA", lambda f: on_day(f, "2025-01-27", np.nan, "Volume"),
@@ -208,7 +261,7 @@ def test_failure_between_renames_restores_every_original(root, monkeypatch, caps
 
 def test_unexpected_error_is_one_line(root, monkeypatch, capsys):
     before = snapshot(root)
-    monkeypatch.setattr(refresh, "check_level", lambda *a: 1 / 0)
+    monkeypatch.setattr(refresh, "check_against", lambda *a: 1 / 0)
     assert refresh.main(["NVDA"], root=root, fetch=good(root), today=TODAY) == 1
     assert capsys.readouterr().err == "refresh: unexpected ZeroDivisionError: division by zero; data/ left unchanged\n"
     assert snapshot(root) == before
@@ -308,9 +361,11 @@ def test_history_refresh_writes_the_file_and_its_sources_row(history_root, capsy
 @pytest.mark.parametrize("change, message", [
     (lambda f: f.iloc[:-1], "NVDA: the download lacks 1 trading day(s) the current file has, first 2025-05-30"),
     (lambda f: f.rename(columns={"NVDA": "AMD"}, level="Ticker"), "labelled AMD, not NVDA"),
-    (lambda f: f * 3, "the downloaded closes are 3 times the current file's"),
+    (lambda f: f * 3, "NVDA: a 1-for-3 reverse split since the last download: the downloaded closes are 3 times"),
+    (lambda f: scaled(f, 10, "2025-01-28"), "NVDA: on 2025-01-28 the downloaded adjusted close"),
+    (lambda f: on_day(f, "2025-03-10", 0, "Volume"), "the bar of 2025-03-10 is inconsistent: the volume is 0"),
     (lambda f: on_day(f, "2025-03-10", np.inf, "Adj Close"), "non-finite value 'inf' in column 'close' (on 2025-03-10)"),
-], ids=["short", "wrong ticker", "wrong level", "inf close"])
+], ids=["short", "wrong ticker", "wrong level", "inf close", "x10 day", "zero volume"])
 def test_bad_history_download_writes_nothing(history_root, capsys, change, message):
     before = snapshot(history_root)
     fetch = history_fetch(history_root, change)
@@ -351,3 +406,222 @@ def test_download_keeps_yfinance_warnings_out(monkeypatch):
         warnings.filterwarnings("default", category=DeprecationWarning)  # what `import yfinance` adds
         frame = refresh.download("SPY")
     assert caught == [] and len(frame) == 9
+
+
+def test_another_tickers_bars_at_a_similar_level_are_refused(root, capsys):
+    """AMD <- TSM passed the old 10 % level check; the steady-factor check names the first day."""
+    before = snapshot(root)
+    fetch = broken(root, "AMD", lambda f: as_download(load_prices("TSM", root=root), "AMD"))
+    assert refresh.main(["AMD"], root=root, fetch=fetch, today=TODAY) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"refresh: AMD: on {FIRST} the downloaded adjusted close ") and err.count("\n") == 1
+    assert "a dividend since the last download rescales every earlier day alike" in err
+    assert snapshot(root) == before
+
+
+@pytest.mark.parametrize("ticker", ["SPY", "NVDA"])
+def test_a_dividend_since_the_last_download_is_accepted(root, capsys, ticker):
+    """A dividend paid since rescales every earlier adjusted close by one factor: that is written."""
+    fetch = broken(root, ticker, lambda f: scaled(f, 0.993, prices=["Adj Close"]))
+    assert refresh.main([ticker], root=root, fetch=fetch, today=TODAY) == 0, capsys.readouterr().err
+    old = load_prices("SPY" if ticker == "SPY" else "NVDA", root=root)
+    assert old.attrs["close_basis"] == "raw" and "adj_close" in old
+
+
+def test_bar_checks_have_a_stated_float_tolerance():
+    day = pd.Timestamp("2025-01-27")
+    bars = pd.DataFrame({"open": [10.0], "high": [11.0], "low": [9.0], "close": [11.0 * (1 + 5e-7)],
+                         "adj_close": [10.5], "volume": [5]}, index=pd.DatetimeIndex([day]))
+    refresh.check_bars("X", bars)  # within BAR_TOLERANCE: float rounding, not a bad bar
+    bars.loc[day, "close"] = 11.0 * (1 + 5e-6)
+    with pytest.raises(refresh.RefreshError, match="X: the bar of 2025-01-27 is inconsistent: the close 11.0001 "
+                                                   "is above the high 11 "):
+        refresh.check_bars("X", bars)
+
+
+def test_a_zero_volume_the_committed_file_has_too_is_not_new():
+    """Yahoo's ^GSPC record has no volume for 2023-05-24: the same zero again is no new problem."""
+    days = pd.DatetimeIndex(["2023-05-23", "2023-05-24", "2023-05-25"])
+    old = pd.DataFrame({"close": [1.0, 1.0, 1.0], "volume": [7, 0, 7]}, index=days)
+    new = old.assign(adj_close=1.0)
+    refresh.check_bars("^GSPC", new, old)
+    with pytest.raises(refresh.RefreshError, match="the bar of 2023-05-25 is inconsistent: the volume is 0"):
+        refresh.check_bars("^GSPC", new.assign(volume=[7, 0, 0]), old)
+    with pytest.raises(refresh.RefreshError, match="the bar of 2023-05-24 is inconsistent: the volume is 0"):
+        refresh.check_bars("^GSPC", new, None)
+
+
+def run_shown_command(line):
+    """The restore command a refresh printed after 'with: ', run in a shell."""
+    command = line.split(" with: ", 1)[1].strip()
+    subprocess.run(command, shell=True, check=True)
+
+
+@pytest.mark.parametrize("k, left", [(2, ["SPY.csv"]), (3, ["NVDA.csv"])],
+                         ids=["second rename and first undo", "manifest rename and second undo"])
+def test_a_failed_undo_names_the_files_left_changed_and_how_to_restore_them(root, monkeypatch, capsys, k, left):
+    """The k-th rename fails and so does the k+1-th (the first one of the undo): the line names
+    exactly the file left new, keeps its original, and prints the command that puts it back."""
+    before = snapshot(root)
+    refused = OSError(errno.EACCES, "Permission denied")
+    real = os.replace
+    calls = []
+
+    def replace(*args):
+        calls.append(args)
+        if len(calls) in (k, k + 1):
+            raise refused
+        return real(*args)
+
+    monkeypatch.setattr(atomic.os, "replace", replace)
+    assert refresh.main(["SPY", "NVDA"], root=root, fetch=good(root), today=TODAY) == 1
+    monkeypatch.undo()
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "left unchanged" not in err
+    changed = sorted(p for p in set(before) | set(snapshot(root)) if before.get(p) != snapshot(root).get(p))
+    names = [f"market/prices/{name}" for name in left]
+    assert [p.as_posix() for p in changed if not p.name.startswith(".")] == names
+    kept = [p for p in changed if p.name.startswith(".")]
+    assert len(kept) == 1 and kept[0].name.startswith(f".{left[0]}.") and kept[0].suffix == ".orig"
+    assert snapshot(root)[kept[0]] == before[Path(names[0])]  # the original, kept
+    assert err.startswith("refresh: cannot write: Permission denied; the undo failed too, data/ is left changed: "
+                          f"1 file(s) differ from before the run ({(root / names[0]).as_posix()}), their "
+                          f"originals kept as {(root / kept[0]).as_posix()}; restore exactly those with: mv -f -- ")
+    run_shown_command(err)
+    assert snapshot(root) == before
+
+
+def test_backups_that_cannot_be_removed_after_a_complete_swap_are_named(root, monkeypatch, capsys):
+    """Every file is new, but the originals' backups cannot be removed: not 'unchanged', not a
+    clean success: the line says the files were written and how to remove the leftovers."""
+    before = snapshot(root)
+    real = os.unlink
+
+    def unlink(path, *args, **kwargs):
+        if str(path).endswith(".orig"):
+            raise PermissionError(errno.EPERM, "Operation not permitted", str(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(atomic.os, "unlink", unlink)
+    assert refresh.main(["SPY", "NVDA"], root=root, fetch=good(root), today=TODAY) == 1
+    monkeypatch.undo()
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "unchanged" not in err
+    assert err.startswith("refresh: wrote 2 file(s) to data/market/prices; but 3 leftover file(s) could not be "
+                          "removed (Operation not permitted); remove them with: rm -f -- ")
+    after = snapshot(root)
+    leftovers = {p for p in after if p not in before}
+    assert len(leftovers) == 3 and all(p.suffix == ".orig" for p in leftovers)
+    run_shown_command(err)
+    after = snapshot(root)
+    assert set(after) == set(before)
+    assert {p.name for p in after if after[p] != before[p]} == {"SPY.csv", "NVDA.csv", "tickers.csv"}
+
+
+def test_a_second_refresh_while_one_runs_is_refused_in_one_line(root, capsys):
+    """A second run starting while the first downloads: refused, and the first one completes."""
+    before = snapshot(root)
+    second = []
+
+    def fetch(ticker, **window):
+        if not second:
+            second.append(refresh.main(["SPY"], root=root, fetch=good(root), today=TODAY))
+            assert snapshot(root) == before  # the second run wrote nothing
+        return good(root)(ticker)
+
+    assert refresh.main(["SPY", "NVDA"], root=root, fetch=fetch, today=TODAY) == 0
+    out, err = capsys.readouterr()
+    assert second == [1]
+    assert err == f"refresh: another refresh is running (it holds {(root.parent / '.refresh.lock').as_posix()}); " \
+                  "this one wrote nothing\n"
+    assert out.startswith("refresh: wrote 2 file(s)")
+
+
+HOLD = """import fcntl, sys, time
+handle = open(sys.argv[1], "a")
+fcntl.flock(handle, fcntl.LOCK_EX)
+print("locked", flush=True)
+time.sleep(60)
+"""
+
+
+def test_the_lock_is_another_process_s_until_it_is_killed(root, capsys):
+    """Another process holds the lock: refused. Killed with SIGKILL: its lock is gone with it,
+    so the next refresh runs (no stale lock file to delete by hand)."""
+    lock = root.parent / ".refresh.lock"
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(lock)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "locked\n"
+        before = snapshot(root)
+        assert refresh.main(["SPY"], root=root, fetch=good(root), today=TODAY) == 1
+        assert "another refresh is running" in capsys.readouterr().err
+        assert snapshot(root) == before
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+    assert refresh.main(["SPY"], root=root, fetch=good(root), today=TODAY) == 0
+    assert lock.is_file()  # the file stays; the lock (flock) does not
+
+
+def test_the_lock_file_is_git_ignored():
+    ignored = (DATA.parent / ".gitignore").read_text().splitlines()
+    assert refresh.LOCK in ignored and (DATA.parent / refresh.LOCK) == DATA.parent / ".refresh.lock"
+
+
+def main_thread_only():
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("signals reach the main thread only")
+
+
+@pytest.mark.parametrize("when", [1, 2, 3], ids=["first rename", "second rename", "manifest rename"])
+def test_sigterm_during_the_swap_is_undone_like_ctrl_c(root, monkeypatch, capsys, when):
+    main_thread_only()
+    before, handler = snapshot(root), signal.getsignal(signal.SIGTERM)
+    real = os.replace
+    calls = []
+
+    def replace(*args):
+        calls.append(args)
+        if len(calls) == when:
+            os.kill(os.getpid(), signal.SIGTERM)
+        return real(*args)
+
+    monkeypatch.setattr(atomic.os, "replace", replace)
+    assert refresh.main(["SPY", "NVDA"], root=root, fetch=good(root), today=TODAY) == 1
+    monkeypatch.undo()
+    assert capsys.readouterr().err == "refresh: interrupted (SIGTERM); data/ left unchanged\n"
+    assert snapshot(root) == before  # no new file, no temporary file left
+    assert signal.getsignal(signal.SIGTERM) is handler
+
+
+def test_sigterm_during_the_download_writes_nothing(root, capsys):
+    main_thread_only()
+    before, handler = snapshot(root), signal.getsignal(signal.SIGTERM)
+
+    def fetch(ticker, **window):
+        if ticker == "NVDA":
+            os.kill(os.getpid(), signal.SIGTERM)
+        return good(root)(ticker)
+
+    assert refresh.main(["SPY", "NVDA"], root=root, fetch=fetch, today=TODAY) == 1
+    assert capsys.readouterr().err == "refresh: interrupted (SIGTERM); data/ left unchanged\n"
+    assert snapshot(root) == before
+    assert signal.getsignal(signal.SIGTERM) is handler
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--hist"], "refresh: unrecognized arguments: --hist (see python -m claimcheck.refresh --help)\n"),
+    (["NVDA", "--histroy"], "refresh: unrecognized arguments: --histroy (see python -m claimcheck.refresh --help)\n"),
+    (["--history", "NVDA"], "refresh: give either ticker names or --history, not both (see python -m "
+                            "claimcheck.refresh --help)\n"),
+], ids=["--hist", "--histroy", "both"])
+def test_a_mistyped_option_is_an_error_not_a_ticker(root, capsys, argv, message):
+    before = snapshot(root)
+
+    def fetch(ticker, **window):
+        raise AssertionError("nothing is downloaded")
+
+    assert refresh.main(argv, root=root, fetch=fetch, today=TODAY) == 2
+    assert capsys.readouterr().err == message
+    assert snapshot(root) == before

@@ -10,7 +10,8 @@ STEM = "01_nvidia_selloff"
 
 
 @pytest.fixture
-def root(data_copy_without_results):
+def root(data_copy_without_results, regenerate):
+    """A copy of data/ without results, results files writable (CLAIMCHECK_REGENERATE=1)."""
     return data_copy_without_results
 
 
@@ -139,9 +140,11 @@ def test_a_compound_claim_is_robust_only_when_every_checked_part_is(root):
 def test_write_is_sorted_stable_and_leaves_no_temporary_file(root, rows_for):
     rows = rows_for(root, STEM)[::-1]
     first = write_results(STEM, rows, root=root)
-    text = (root / "results" / f"{STEM}.csv").read_bytes()
+    path = root / "results" / f"{STEM}.csv"
+    text, inode = path.read_bytes(), path.stat().st_ino
     write_results(f"{STEM}.ipynb", list(reversed(rows)), root=root)
-    assert (root / "results" / f"{STEM}.csv").read_bytes() == text
+    assert path.read_bytes() == text
+    assert path.stat().st_ino == inode  # the same bytes are not even rewritten
     assert list(first.index) == sorted(first.index)
     assert [p.name for p in (root / "results").iterdir()] == [f"{STEM}.csv"]
     assert text.startswith(
@@ -206,3 +209,34 @@ def test_a_claim_in_two_results_files_is_refused(root, rows_for):
     copy.write_bytes((root / "results" / "04_solar.csv").read_bytes())
     with pytest.raises(DataError, match="has rows in two files"):
         read_results(root)
+
+
+def test_a_changed_results_file_fails_naming_it_unless_regenerating(root, rows_for, monkeypatch):
+    """What pytest sees when a notebook's verdict table would change: one line naming the file,
+    and the committed file left as it is (so the ledger, reading it meanwhile, reads it whole)."""
+    from claimcheck.atomic import REGENERATE, OutputChanged
+
+    rows = rows_for(root, STEM)
+    write_results(STEM, rows, root=root)
+    path = root / "results" / f"{STEM}.csv"
+    committed = path.read_bytes()
+    monkeypatch.delenv(REGENERATE)
+    write_results(STEM, rows, root=root)  # unchanged: fine without the switch
+    rows[0] = dict(rows[0], reason="another reason")
+    with pytest.raises(OutputChanged) as info:
+        write_results(STEM, rows, root=root)
+    assert str(info.value).startswith(f"{path.as_posix()}: this results file would change (")
+    assert path.read_bytes() == committed
+    assert [p.name for p in path.parent.iterdir()] == [path.name]
+
+
+def test_an_unknown_claim_in_a_results_file_is_one_line_with_file_and_line(root, rows_for):
+    write_results("04_solar", rows_for(root, "04_solar"), root=root)
+    path = root / "results" / "04_solar.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[3] = lines[3].replace(lines[3].split(",")[0], "no_such_claim", 1)
+    path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(ValueError) as info:
+        read_results(root)
+    assert str(info.value) == (f"{path.as_posix()}: unknown claim id 'no_such_claim' (not in data/claims.csv) "
+                               "(line 4)")

@@ -1,4 +1,10 @@
-"""One figure style for every notebook, and PNGs that come out byte-identical on every run."""
+"""One figure style for every notebook, and PNGs that come out byte-identical on every run.
+
+A figure is written only by `save_figure` and `finish` (one writer, `_save`): its PNG is compared
+with the file in figures/. The same bytes are not rewritten; different bytes fail the cell with one line
+naming the figure (claimcheck.atomic.OutputChanged), so `pytest` fails when a library update or an
+edit changes a chart. To change figures on purpose, run with CLAIMCHECK_REGENERATE=1 (see the
+README's refresh section for the command that re-executes every notebook)."""
 from __future__ import annotations
 
 import base64
@@ -8,7 +14,7 @@ from pathlib import Path
 import matplotlib as mpl
 from matplotlib.ticker import FuncFormatter
 
-from .atomic import write_atomic
+from .atomic import OutputChanged, write_output
 from .load import DataError
 from .paths import FIGURES, rel
 
@@ -89,12 +95,13 @@ def use_style() -> None:
 
         if hasattr(sys.stdout, "flush_interval"):
             sys.stdout.flush_interval = 60
-    shell.set_custom_exc((DataError,), show_data_error)
+    shell.set_custom_exc((DataError, OutputChanged), show_data_error)
 
 
 def show_data_error(shell, etype, value, tb, tb_offset=None):
-    """IPython's handler for DataError: its one line ('DataError: <file>: <problem>'), without the
-    package's traceback frames (which would show absolute paths). The cell still fails."""
+    """IPython's handler for DataError and OutputChanged: its one line ('DataError: <file>:
+    <problem>'), without the package's traceback frames (which would show absolute paths). The
+    cell still fails."""
     stb = [f"{etype.__name__}: {value}"]
     shell._showtraceback(etype, value, stb)
     return stb
@@ -117,11 +124,16 @@ def _target(name: str, folder: Path) -> Path:
 
 
 def save_figure(fig, name: str, folder: Path = FIGURES) -> str:
-    """Save `fig` as figures/<name>.png (atomically, byte-stable); return the path relative to the
-    repository."""
+    """Save `fig` as figures/<name>.png (byte-stable; compared with the file there, see the module
+    docstring); return the path relative to the repository."""
+    return _save(fig, name, folder)[0]
+
+
+def _save(fig, name: str, folder: Path) -> tuple[str, bytes]:
     path = _target(name, folder)
-    write_atomic(path, _png(fig))
-    return rel(path)
+    png = _png(fig)
+    write_output(path, png, what="figure")
+    return rel(path), png
 
 
 def source_note(ax, text: str) -> None:
@@ -132,16 +144,18 @@ def source_note(ax, text: str) -> None:
 
 def finish(fig, name: str, source: str, ax=None, folder: Path = FIGURES) -> None:
     """Finish a chart the same way everywhere: the source line under it, the layout, the PNG in
-    figures/ (atomic, byte-stable), and in a notebook the very same PNG shown inline, with the
-    chart's title as its text alternative. The figure is rendered once and then closed, so the
+    figures/ (written as save_figure writes it), and in a notebook the very same PNG shown inline,
+    with the chart's title as its text alternative. The figure is rendered once and then closed, so the
     notebook shows exactly the file the README links to, whatever the matplotlib backend."""
     import matplotlib.pyplot as plt
 
     source_note(ax if ax is not None else fig.axes[0], source)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
-    path = _target(name, folder)
-    png = _png(fig)
-    write_atomic(path, png)
+    try:
+        png = _save(fig, name, folder)[1]
+    except BaseException:
+        plt.close(fig)
+        raise
     titles = [ax_.get_title(loc=loc) for ax_ in fig.axes for loc in ("left", "center", "right")]
     title = fig.get_suptitle() or next((t for t in titles if t), "")
     plt.close(fig)

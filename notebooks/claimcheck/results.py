@@ -1,8 +1,12 @@
 """Verdict rows: built from the claims registry and the verdict rule, written atomically.
 
-Notebooks run in parallel under pytest-xdist while the ledger reads data/results/, so a
-results file is written to a temporary file in the same folder and renamed over the old
-one: a reader sees the old file or the new one, never half of one.
+Notebooks run in parallel under pytest-xdist while the ledger (and tests/test_readme.py) read
+data/results/. A results file is written through claimcheck.atomic.write_output: bytes equal to
+the committed file's are not rewritten at all, and different bytes fail the notebook's cell with
+one line naming the file unless CLAIMCHECK_REGENERATE=1. So during `pytest` nothing in
+data/results/ is rewritten, every reader reads the committed bytes whatever order xdist runs the
+notebooks in, and a verdict table that changed fails the run, naming the file. (When it is
+rewritten on purpose, it is renamed over the old one: a reader sees the old file or the new one.)
 """
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ import pandas as pd
 
 from .load import DataError, load_claims, load_table
 from .paths import DATA, rel
-from .atomic import write_atomic
+from .atomic import write_output
 from .texts import texts_for
 from .verdict import COMBINED, VERDICTS, combine, judge, robust
 
@@ -135,7 +139,8 @@ def overall_row(claim_id: str, part_rows: list[dict], reason: str | None = None,
 
 
 def write_results(notebook: str, rows: list[dict], root: Path = DATA) -> pd.DataFrame:
-    """Write data/results/<notebook stem>.csv (sorted by claim and part, atomically); return it.
+    """Write data/results/<notebook stem>.csv (sorted by claim and part; through write_output, so
+    only on purpose if its bytes change); return it.
 
     Fails if a row belongs to another notebook, a claim of this notebook has no overall row,
     a row appears twice, a registered part has no row, or a hindsight claim has no evidence date.
@@ -168,14 +173,15 @@ def write_results(notebook: str, rows: list[dict], root: Path = DATA) -> pd.Data
     writer.writeheader()
     for row in ordered:
         writer.writerow({c: row[c] for c in COLUMNS})
+    table = _results_file(f"{stem}.csv", root, text=buffer.getvalue())  # checked before it is written
     folder.mkdir(parents=True, exist_ok=True)
-    write_atomic(folder / f"{stem}.csv", buffer.getvalue())
-    return _results_file(f"{stem}.csv", root).set_index(["claim_id", "part"])
+    write_output(folder / f"{stem}.csv", buffer.getvalue(), what="results file")
+    return table.set_index(["claim_id", "part"])
 
 
-def _results_file(name: str, root: Path) -> pd.DataFrame:
+def _results_file(name: str, root: Path, text: str | None = None) -> pd.DataFrame:
     """One results file, typed; the overall rows' empty `part` read as '' (not missing)."""
-    table = load_table(f"results/{name}", root)
+    table = load_table(f"results/{name}", root, text=text)
     table["part"] = table["part"].fillna("")
     return table
 
