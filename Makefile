@@ -25,8 +25,8 @@ test: ## the README's test command: every notebook under nbval, and tests/, in p
 	$(PYTHON) -m pytest
 
 notebooks: ## re-execute notebooks 01-07 in order, then the ledger (00), then regenerate the README
-	$(PYTHON) -m $(EXECUTE) $(ANALYSES)
-	$(PYTHON) -m $(EXECUTE) $(LEDGER)
+	CLAIMCHECK_REGENERATE=1 $(PYTHON) -m $(EXECUTE) $(ANALYSES)
+	CLAIMCHECK_REGENERATE=1 $(PYTHON) -m $(EXECUTE) $(LEDGER)
 	$(PYTHON) -m claimcheck.ledger
 
 readme: ## regenerate the README's generated blocks (findings, tally, legend, corrections) from data/
