@@ -15,7 +15,7 @@ from .formats import readable
 from .load import load_claims, load_table
 from .paths import DATA, ROOT
 from .results import load_parts, read_results
-from .tables import dollars
+from .pages import corrections_markdown, escape  # noqa: F401  (re-exported for the notebooks)
 from .verdict import DEFINITIONS
 
 PENDING = "pending"
@@ -70,12 +70,6 @@ def tally(table: pd.DataFrame) -> pd.Series:
     return counts.reindex(order)
 
 
-def escape(text: str) -> str:
-    """Markdown-safe cell text: no maths from dollar signs (each is tables.DOLLAR, which no client
-    typesets; `\\$` is not enough), no broken tables from pipes."""
-    return dollars(str(text).replace("|", "\\|").replace("\n", " "))
-
-
 def tally_sentence(table: pd.DataFrame) -> str:
     counts = tally(table)
     parts_ = [f"**{n} {word}**" for word, n in counts.items()]
@@ -93,27 +87,6 @@ def coverage_sentence(table: pd.DataFrame, root: Path = DATA, link: str | None =
             f"hindsight) and lists the **{len(left_out)} other statements** it leaves out, each with the "
             f"reason, in {where}.")
     return text if link else text.replace("**", "")
-
-
-def corrections_markdown(root: Path = DATA) -> str:
-    """The corrections log: verdict changes only (date, claim, was, now, why), newest first; the
-    claims that were added are one summary line."""
-    table = load_table("corrections.csv", root).sort_values(["date", "claim_id"], ascending=[False, True])
-    claims = load_claims(root)
-    changed = table[table["kind"] == "changed"]
-    lines = ["| Date | Claim | Was | Now | Why |", "|---|---|---|---|---|"]
-    for _, row in changed.iterrows():
-        name = claims["claim_short"].get(row["claim_id"], row["claim_id"])
-        if isinstance(row["part"], str) and row["part"]:
-            name += f" ({load_parts(root).loc[(row['claim_id'], row['part']), 'label']})"
-        cells = [row["date"].date().isoformat(), name, row["old_verdict"], row["new_verdict"], row["why"]]
-        lines.append("| " + " | ".join(escape(c) for c in cells) + " |")
-    added = table[table["kind"] == "added"]
-    days = sorted(added["date"].dt.date.astype(str).unique())
-    lines += ["", f"Besides these changes, {len(added)} claims were added to the registry "
-              f"({', '.join(days)}), each with its first verdict.",
-              f"Last updated: {table['date'].max().date().isoformat()}."]
-    return "\n".join(lines) + "\n"
 
 
 WRONG_ORDER = ("wrong", "misattributed", "misleading", "exaggerated")

@@ -19,7 +19,7 @@ from .cards import ARTICLES, found_text, judgement_note
 from .load import load_claims, load_table
 from .paths import DATA, NOTEBOOKS
 from .results import load_parts, read_results
-from .tables import no_maths
+from .tables import dollars, no_maths
 
 CLAIMS_PAGE = NOTEBOOKS / "README.md"
 SUBJECT_TITLES = {
@@ -85,6 +85,33 @@ def verdict_words(row) -> str:
     return row["verdict"]
 
 
+def escape(text: str) -> str:
+    """Markdown-safe cell text: no maths from dollar signs (each is tables.DOLLAR, which no client
+    typesets; `\\$` is not enough), no broken tables from pipes."""
+    return dollars(str(text).replace("|", "\\|").replace("\n", " "))
+
+
+def corrections_markdown(root: Path = DATA) -> str:
+    """The corrections log: verdict changes only (date, claim, was, now, why), newest first; the
+    claims that were added are one summary line."""
+    table = load_table("corrections.csv", root).sort_values(["date", "claim_id"], ascending=[False, True])
+    claims = load_claims(root)
+    changed = table[table["kind"] == "changed"]
+    lines = ["| Date | Claim | Was | Now | Why |", "|---|---|---|---|---|"]
+    for _, row in changed.iterrows():
+        name = claims["claim_short"].get(row["claim_id"], row["claim_id"])
+        if isinstance(row["part"], str) and row["part"]:
+            name += f" ({load_parts(root).loc[(row['claim_id'], row['part']), 'label']})"
+        cells = [row["date"].date().isoformat(), name, row["old_verdict"], row["new_verdict"], row["why"]]
+        lines.append("| " + " | ".join(escape(c) for c in cells) + " |")
+    added = table[table["kind"] == "added"]
+    days = sorted(added["date"].dt.date.astype(str).unique())
+    lines += ["", f"Besides these changes, {len(added)} claims were added to the registry "
+              f"({', '.join(days)}), each with its first verdict.",
+              f"Last updated: {table['date'].max().date().isoformat()}."]
+    return "\n".join(lines) + "\n"
+
+
 def claim_section(claim_id: str, claims, overall, part_rows, parts) -> list[str]:
     """One claim's section of the claims page."""
     entry = claims.loc[claim_id]
@@ -139,7 +166,6 @@ def claims_page(root: Path = DATA) -> str:
 
 def methods_markdown(root: Path = DATA) -> list[str]:
     """The methods note and the corrections policy, with the verdict legend and the log."""
-    from .ledger import corrections_markdown
     from .verdict import legend_markdown
 
     return ["## How the claims are checked", "",
