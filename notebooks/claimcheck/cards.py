@@ -22,6 +22,18 @@ from .tables import no_maths
 ARTICLES = {"A": "article A", "B": "article B", "A+B": "articles A and B"}
 
 
+def source_of_claim(entry, root=None) -> str:
+    """'article B, paragraph 27', with a note where an article's place of publication is unknown
+    (data/articles.csv has no address for it)."""
+    from .load import load_table
+    from .paths import DATA
+
+    articles = load_table("articles.csv", root or DATA).set_index("article")
+    unknown = [a for a in entry["article"].split("+") if not isinstance(articles.loc[a, "url"], str)]
+    note = "".join(f"; where article {a} was published could not be found" for a in unknown)
+    return f"{ARTICLES[entry['article']]}, paragraph {entry['paragraph']}{note}"
+
+
 def found_text(row: dict) -> str:
     """What we found, as a reader reads it: the row's `found` words, else our figure and unit."""
     if row.get("found"):
@@ -56,7 +68,7 @@ def card_parts(row: dict, part_rows=(), claims: pd.DataFrame | None = None,
     """The card's pieces as plain text: title, source, verdict, conclusion, evidence rows, why."""
     claims = load_claims() if claims is None else claims
     entry = claims.loc[row["claim_id"]]
-    where = f"{ARTICLES[entry['article']]}, paragraph {entry['paragraph']}"
+    where = source_of_claim(entry)
     evidence = []
     if part_rows:
         parts = load_parts() if parts is None else parts

@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
-from .cards import ARTICLES, found_text, judgement_note
+from .cards import found_text, judgement_note, source_of_claim
 from .load import load_claims, load_table
 from .paths import DATA, NOTEBOOKS
 from .results import load_parts, read_results
@@ -116,7 +116,8 @@ def claim_section(claim_id: str, claims, overall, part_rows, parts) -> list[str]
     """One claim's section of the claims page."""
     entry = claims.loc[claim_id]
     out = [f"### {no_maths(entry['claim_short'])}", ""]
-    where = f"{ARTICLES[entry['article']][0].upper()}{ARTICLES[entry['article']][1:]}, paragraph {entry['paragraph']}"
+    where = source_of_claim(entry)
+    where = where[0].upper() + where[1:]
     out += [f"{where}: {no_maths(entry['quote'])}", "", f"The claim, in our words: {no_maths(entry['claim'])}.", ""]
     if claim_id not in overall.index:
         return out + ["**Verdict: pending** (its notebook has not written it yet)", ""]
