@@ -10,7 +10,9 @@ from .load import (DataError, adjusted_close, fx_rate, load_claims, load_facts, 
 from .paths import DATA, FIGURES, ROOT, rel
 from .tables import show_table
 from .cards import found_text, show_markdown_table, show_sources, show_verdict
-from .results import fmt, load_parts, overall_row, pin, read_results, verdict_map, verdict_row, write_results
+from .formats import fmt
+from .load import load_parts
+from .results import overall_row, pin, read_results, verdict_map, verdict_row, write_results
 from .verdict import DEFINITIONS, HOLDS, ROUGHLY, VERDICTS, WRONG_FACTOR, combine, judge, robust
 
 __all__ = [

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .formats import readable
 from .load import load_claims
-from .results import load_parts
+from .load import load_parts
 from .tables import no_maths
 
 ARTICLES = {"A": "article A", "B": "article B", "A+B": "articles A and B"}

@@ -36,7 +36,8 @@ import pandas as pd
 
 from .load import load_claims, load_table
 from .paths import DATA, ROOT
-from .results import load_parts, read_results
+from .load import load_parts
+from .results import read_results
 from .verdict import COMBINED, CONTRADICTS, DEFINITIONS, SEVERITY, SUPPORTS
 
 VERDICTS_FILE = "verdicts.csv"

@@ -14,7 +14,8 @@ import pandas as pd
 from .formats import readable
 from .load import load_claims, load_table
 from .paths import DATA, ROOT
-from .results import load_parts, read_results
+from .load import load_parts
+from .results import read_results
 from .pages import corrections_markdown, escape  # noqa: F401  (re-exported for the notebooks)
 from .verdict import DEFINITIONS
 

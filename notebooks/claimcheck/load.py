@@ -285,6 +285,11 @@ def load_claims(root: Path = DATA) -> pd.DataFrame:
     return load_table("claims.csv", root).set_index("claim_id")
 
 
+def load_parts(root: Path = DATA) -> pd.DataFrame:
+    """The parts of compound claims (data/claim_parts.csv), indexed by (claim_id, part)."""
+    return load_table("claim_parts.csv", root).set_index(["claim_id", "part"])
+
+
 def load_tickers(root: Path = DATA) -> pd.DataFrame:
     """The market-data manifest: one row per ticker, its file, group and close basis."""
     return load_table("market/tickers.csv", root).set_index("ticker")

@@ -18,7 +18,8 @@ import pandas as pd
 from .cards import found_text, judgement_note, source_of_claim
 from .load import load_claims, load_table
 from .paths import DATA, NOTEBOOKS
-from .results import load_parts, read_results
+from .load import load_parts
+from .results import read_results
 from .tables import dollars, no_maths
 
 CLAIMS_PAGE = NOTEBOOKS / "README.md"

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from pathlib import Path
 
 import pandas as pd
 
-from .load import DataError, load_claims, load_table
+from .formats import fmt
+from .load import DataError, load_claims, load_parts, load_table
 from .paths import DATA, rel
 from .atomic import write_output
 from .texts import texts_for
@@ -25,22 +25,6 @@ from .verdict import COMBINED, VERDICTS, combine, judge, robust
 
 COLUMNS = ["claim_id", "part", "claimed_value", "measured_value", "unit", "found", "verdict", "rule_verdict",
            "robust", "conclusion", "reason", "sources", "evidence_date"]
-
-
-def fmt(value) -> str:
-    """Stable text for a number: 6 significant digits, no trailing zeros; '' for missing."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, (int, float)):
-        return f"{float(value):.6g}"
-    return str(value)
-
-
-def load_parts(root: Path = DATA) -> pd.DataFrame:
-    """The parts of compound claims (data/claim_parts.csv), indexed by (claim_id, part)."""
-    return load_table("claim_parts.csv", root).set_index(["claim_id", "part"])
 
 
 def _number(x):
@@ -64,7 +48,7 @@ def _words(claim_id, part, notebook, reason, sources, values):
     return {"conclusion": "", "reason": reason, "found": "", "sources": sources}
 
 
-def _finish(claim_id, part, entry, measured, rule, override, words, robust_flag, evidence_date):
+def _finish(claim_id, part, entry, *, measured, rule, override, words, robust_flag, evidence_date):
     reason, sources = words["reason"], words["sources"]
     if not reason or not sources:
         raise ValueError(f"{claim_id}: every verdict row needs a reason and its sources")
@@ -109,13 +93,15 @@ def verdict_row(claim_id: str, measured, reason: str | None = None, sources: str
     kind = entry["kind"]
     if kind != "statement" and isinstance(measured, bool):
         raise TypeError(f"{claim_id}: a {kind} claim needs a numeric measurement")
-    args = (_number(entry["claimed_value"]), measured, kind, _number(entry["claimed_high"]),
-            None if pd.isna(entry["direction"]) else entry["direction"])
-    rule = judge(*args)
+    figure = {"claimed": _number(entry["claimed_value"]), "measured": measured, "kind": kind,
+              "claimed_high": _number(entry["claimed_high"]),
+              "direction": None if pd.isna(entry["direction"]) else entry["direction"]}
+    rule = judge(**figure)
     numeric = kind != "statement" and rule != "unverifiable"
-    flag = ("yes" if robust(*args) else "no") if numeric else ""
+    flag = ("yes" if robust(**figure) else "no") if numeric else ""
     words = _words(claim_id, part, claims.loc[claim_id, "notebook"], reason, sources, values)
-    return _finish(claim_id, part, entry, measured, rule, override, words, flag, evidence_date)
+    return _finish(claim_id, part, entry, measured=measured, rule=rule, override=override, words=words,
+                   robust_flag=flag, evidence_date=evidence_date)
 
 
 def overall_row(claim_id: str, part_rows: list[dict], reason: str | None = None, sources: str | None = None,
@@ -135,7 +121,8 @@ def overall_row(claim_id: str, part_rows: list[dict], reason: str | None = None,
     flags = {r["robust"] for r in mine}
     flag = "no" if "no" in flags else "yes" if "yes" in flags else ""
     words = _words(claim_id, "", claims.loc[claim_id, "notebook"], reason, sources, values)
-    return _finish(claim_id, "", claims.loc[claim_id], None, rule, override, words, flag, evidence_date)
+    return _finish(claim_id, "", claims.loc[claim_id], measured=None, rule=rule, override=override, words=words,
+                   robust_flag=flag, evidence_date=evidence_date)
 
 
 def write_results(notebook: str, rows: list[dict], root: Path = DATA) -> pd.DataFrame:
