@@ -142,11 +142,13 @@ SCHEMAS: dict[str, Schema] = {
         columns={"date": "date", "usd_per_eur": "float", "cny_per_eur": "float"},
         key=("date",), sort="date", positive=("usd_per_eur", "cny_per_eur"),
     ),
+    # verified_on: the day the figure was read at its primary record and matched (empty if it was
+    # not); the full audit trail, with the records not reached, is data/verification.csv
     "*/facts.csv": Schema(
         columns={"fact_id": "str", "description": "str", "value": "float", "unit": "str", "as_of": "str",
-                 "source": "str", "url": "str", "quality": "str"},
+                 "source": "str", "url": "str", "quality": "str", "verified_on": "date"},
         key=("fact_id",),
-        nullable=("value", "unit", "as_of", "url"),
+        nullable=("value", "unit", "as_of", "url", "verified_on"),
         allowed={"quality": {"primary", "secondary", "weak", "not_found"}},
     ),
     "ai/api_prices.csv": Schema(
