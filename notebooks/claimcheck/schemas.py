@@ -74,6 +74,16 @@ SCHEMAS: dict[str, Schema] = {
         key=("article", "paragraph", "statement"),
         allowed={"article": {"A", "B"}},
     ),
+    # the audit trail of issue 18: what was read at (or tried for) each figure's primary record;
+    # fact_id is a facts.csv id, a row selector ("col=value; col=a..b"; "|" between alternatives)
+    # or empty for the whole file; `verified_on` is set exactly when the result is match/corrected
+    "verification.csv": Schema(
+        columns={"file": "str", "fact_id": "str", "verified_on": "date", "primary_record": "str",
+                 "result": "str", "note": "str"},
+        key=("file", "fact_id", "primary_record"),
+        nullable=("fact_id", "verified_on"),
+        allowed={"result": {"match", "corrected", "partly", "primary not reached", "not audited"}},
+    ),
     "sources.csv": Schema(
         columns={"file": "str", "what": "str", "publisher": "str", "source": "str", "as_of": "str",
                  "retrieved": "date", "licence": "str"},
