@@ -90,6 +90,16 @@ SCHEMAS: dict[str, Schema] = {
         key=("article", "paragraph", "statement"),
         allowed={"article": {"A", "B"}},
     ),
+    # the audit trail of issue 18: what was read at (or tried for) each figure's primary record;
+    # fact_id is a facts.csv id, a row selector ("col=value; col=a..b"; "|" between alternatives)
+    # or empty for the whole file; `verified_on` is set exactly when the result is match/corrected
+    "verification.csv": Schema(
+        columns={"file": "str", "fact_id": "str", "verified_on": "date", "primary_record": "str",
+                 "result": "str", "note": "str"},
+        key=("file", "fact_id", "primary_record"),
+        nullable=("fact_id", "verified_on"),
+        allowed={"result": {"match", "corrected", "partly", "primary not reached", "not audited"}},
+    ),
     "sources.csv": Schema(
         columns={"file": "str", "what": "str", "publisher": "str", "source": "str", "as_of": "str",
                  "retrieved": "date", "licence": "str"},
@@ -159,11 +169,13 @@ SCHEMAS: dict[str, Schema] = {
         columns={"date": "date", "usd_per_eur": "float", "cny_per_eur": "float"},
         key=("date",), sort="date", positive=("usd_per_eur", "cny_per_eur"),
     ),
+    # verified_on: the day the figure was read at its primary record and matched (empty if it was
+    # not); the full audit trail, with the records not reached, is data/verification.csv
     "*/facts.csv": Schema(
         columns={"fact_id": "str", "description": "str", "value": "float", "unit": "str", "as_of": "str",
-                 "source": "str", "url": "str", "quality": "str"},
+                 "source": "str", "url": "str", "quality": "str", "verified_on": "date"},
         key=("fact_id",),
-        nullable=("value", "unit", "as_of", "url"),
+        nullable=("value", "unit", "as_of", "url", "verified_on"),
         allowed={"quality": {"primary", "secondary", "weak", "not_found"}},
     ),
     "ai/api_prices.csv": Schema(
