@@ -16,6 +16,7 @@ floor and at most 1.70 against the minimal one.
 With --cells, each notebook is executed once (nbclient, as nbval does) and the wall time of each
 code cell is printed, costliest first: where the suite spends beyond the floor.
 """
+
 import argparse
 import statistics
 import subprocess
@@ -32,7 +33,17 @@ FLOORS = {
     "minimal": "import pandas\nimport matplotlib.pyplot",
 }
 TARGETS = {"stack": 1.30, "minimal": 1.70}
-NBVAL = ["-q", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env", "-n", "auto", "--dist", "loadscope"]
+NBVAL = [
+    "-q",
+    "-p",
+    "no:cacheprovider",
+    "--nbval",
+    "--nbval-current-env",
+    "-n",
+    "auto",
+    "--dist",
+    "loadscope",
+]
 
 
 def timed(args, cwd):
@@ -40,7 +51,9 @@ def timed(args, cwd):
     done = subprocess.run(args, cwd=cwd, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
-        sys.exit(f"benchmark: {' '.join(map(str, args))} failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+        sys.exit(
+            f"benchmark: {' '.join(map(str, args))} failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}"
+        )
     return elapsed
 
 
@@ -50,7 +63,11 @@ def floor_folder(tmp: Path, name: str, count: int) -> Path:
     (folder / "pytest.ini").write_text("[pytest]\n")
     for i in range(count):
         nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(FLOORS[name])])
-        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nb.metadata["kernelspec"] = {
+            "name": "python3",
+            "display_name": "Python 3",
+            "language": "python",
+        }
         nbformat.write(nb, folder / f"floor_{i}.ipynb")
     return folder
 
@@ -65,18 +82,25 @@ def bench(rounds: int) -> None:
         order = ["stack", "minimal", "full"]
         for i in range(rounds):
             times = {}
-            for name in order[i % 3:] + order[:i % 3]:  # rotate: each one runs first, second, third
+            for name in (
+                order[i % 3 :] + order[: i % 3]
+            ):  # rotate: each one runs first, second, third
                 times[name] = timed(runs[name], ROOT if name == "full" else folders[name])
             for name in FLOORS:
                 ratios[name].append(times["full"] / times[name])
-            print(f"round {i + 1}: stack floor {times['stack']:.1f} s, minimal floor {times['minimal']:.1f} s, "
-                  f"full suite {times['full']:.1f} s; ratios {ratios['stack'][-1]:.2f} (stack), "
-                  f"{ratios['minimal'][-1]:.2f} (minimal)", flush=True)
+            print(
+                f"round {i + 1}: stack floor {times['stack']:.1f} s, minimal floor {times['minimal']:.1f} s, "
+                f"full suite {times['full']:.1f} s; ratios {ratios['stack'][-1]:.2f} (stack), "
+                f"{ratios['minimal'][-1]:.2f} (minimal)",
+                flush=True,
+            )
     for name in FLOORS:
         median = statistics.median(ratios[name])
         verdict = "met" if median <= TARGETS[name] else "NOT met"
-        print(f"median ratio to the {name} floor over {rounds} rounds: {median:.2f} "
-              f"(target <= {TARGETS[name]:.2f}: {verdict})")
+        print(
+            f"median ratio to the {name} floor over {rounds} rounds: {median:.2f} "
+            f"(target <= {TARGETS[name]:.2f}: {verdict})"
+        )
 
 
 def cells(paths) -> None:
@@ -85,7 +109,9 @@ def cells(paths) -> None:
 
     for path in map(Path, paths):
         nb = nbformat.read(path, as_version=4)
-        client = NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": path.parent}})
+        client = NotebookClient(
+            nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": path.parent}}
+        )
         spent = []
         start = time.perf_counter()
         with client.setup_kernel():
@@ -97,8 +123,10 @@ def cells(paths) -> None:
                 first = cell.source.splitlines()[0] if cell.source else ""
                 spent.append((time.perf_counter() - began, cell.get("id", index), first))
         total = time.perf_counter() - start
-        print(f"{path.name}: {total:.2f} s in all (kernel start included), {sum(s for s, *_ in spent):.2f} s in "
-              f"{len(spent)} code cells; costliest:")
+        print(
+            f"{path.name}: {total:.2f} s in all (kernel start included), {sum(s for s, *_ in spent):.2f} s in "
+            f"{len(spent)} code cells; costliest:"
+        )
         for seconds, cell_id, first in sorted(spent, reverse=True)[:8]:
             print(f"  {seconds:6.2f} s  {cell_id:>5}  {first[:70]}")
 
@@ -106,7 +134,9 @@ def cells(paths) -> None:
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--cells", nargs="+", metavar="NOTEBOOK", help="time each cell of these notebooks")
+    parser.add_argument(
+        "--cells", nargs="+", metavar="NOTEBOOK", help="time each cell of these notebooks"
+    )
     args = parser.parse_args(argv)
     if args.cells:
         cells(args.cells)

@@ -15,6 +15,7 @@ not collected by pytest, so the suite the benchmark times does not include it).
    re-executed with CLAIMCHECK_REGENERATE=1, `python -m claimcheck.ledger`, and then `pytest`.
 Exit status 0 if every step succeeds and `pytest` is green; the copy is removed unless --keep.
 """
+
 from __future__ import annotations
 
 import os
@@ -62,14 +63,18 @@ def run(command, cwd, env=None, shell=False, shown=None):
 
 
 def copy_repository(target: Path) -> None:
-    files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    files = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
+    ).stdout
     for name in filter(None, files.decode().split("\0")):
         (target / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, target / name)
     git = ["git", "-c", "user.name=ci", "-c", "user.email=ci@localhost"]
     subprocess.run(["git", "init", "-q"], cwd=target, check=True)
     subprocess.run(["git", "add", "-A"], cwd=target, check=True)
-    subprocess.run([*git, "commit", "-q", "-m", "the repository as committed"], cwd=target, check=True)
+    subprocess.run(
+        [*git, "commit", "-q", "-m", "the repository as committed"], cwd=target, check=True
+    )
 
 
 def as_download(bars, ticker: str):
@@ -77,11 +82,20 @@ def as_download(bars, ticker: str):
     import pandas as pd
 
     close = bars["close"]
-    columns = {"Adj Close": bars["adj_close"] if "adj_close" in bars else close, "Close": close,
-               "High": bars.get("high", close), "Low": bars.get("low", close), "Open": bars.get("open", close),
-               "Volume": bars["volume"].astype("int64") if "volume" in bars else pd.Series(1, index=bars.index)}
+    columns = {
+        "Adj Close": bars["adj_close"] if "adj_close" in bars else close,
+        "Close": close,
+        "High": bars.get("high", close),
+        "Low": bars.get("low", close),
+        "Open": bars.get("open", close),
+        "Volume": bars["volume"].astype("int64")
+        if "volume" in bars
+        else pd.Series(1, index=bars.index),
+    }
     frame = pd.DataFrame(columns, index=bars.index.rename("Date"))
-    frame.columns = pd.MultiIndex.from_product([list(frame.columns), [ticker]], names=["Price", "Ticker"])
+    frame.columns = pd.MultiIndex.from_product(
+        [list(frame.columns), [ticker]], names=["Price", "Ticker"]
+    )
     return frame
 
 
@@ -110,13 +124,26 @@ def main(argv) -> int:
         env = dict(os.environ, PYTHONPATH=str(copy / "notebooks"))
         env.pop("CLAIMCHECK_REGENERATE", None)
         python = sys.executable
-        run([python, "-c", REFRESH, str(recorded)], copy, env,
-            shown="python -m claimcheck.refresh (the recorded download in place of the network)")
-        run([python, "-c", REFRESH, str(recorded), "--history"], copy, env,
-            shown="python -m claimcheck.refresh --history (the recorded download in place of the network)")
+        run(
+            [python, "-c", REFRESH, str(recorded)],
+            copy,
+            env,
+            shown="python -m claimcheck.refresh (the recorded download in place of the network)",
+        )
+        run(
+            [python, "-c", REFRESH, str(recorded), "--history"],
+            copy,
+            env,
+            shown="python -m claimcheck.refresh --history (the recorded download in place of the network)",
+        )
         # the README's re-execution, figures and results allowed to change
-        run(f"CLAIMCHECK_REGENERATE=1 {shlex_quote(python)} -m jupyter nbconvert --to notebook --execute "
-            f"--inplace --ExecutePreprocessor.record_timing=False {NOTEBOOKS}", copy, env, shell=True)
+        run(
+            f"CLAIMCHECK_REGENERATE=1 {shlex_quote(python)} -m jupyter nbconvert --to notebook --execute "
+            f"--inplace --ExecutePreprocessor.record_timing=False {NOTEBOOKS}",
+            copy,
+            env,
+            shell=True,
+        )
         run([python, "-m", "claimcheck.ledger"], copy, env)
         print("== files the flow changed (git status in the copy)", flush=True)
         subprocess.run(["git", "status", "--short"], cwd=copy, check=True)

@@ -95,8 +95,10 @@ def pytest_configure(config):
     import os
 
     if os.environ.get(REGENERATE):
-        raise pytest.UsageError(f"{REGENERATE} is set: pytest checks the committed figures and results and "
-                                "never rewrites them; unset it (regenerate with the README's nbconvert command)")
+        raise pytest.UsageError(
+            f"{REGENERATE} is set: pytest checks the committed figures and results and "
+            "never rewrites them; unset it (regenerate with the README's nbconvert command)"
+        )
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 """The one atomic writer: a file is old or new, never half; several files are all new or all old."""
+
 import errno
 import os
 import signal
@@ -11,7 +12,11 @@ from claimcheck import atomic
 
 def tree(folder):
     """Every file under `folder` (hidden temporary and backup files included) with its bytes."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
@@ -34,7 +39,9 @@ def test_write_atomic_writes_text_and_bytes(tmp_path):
     assert tree(tmp_path) == {"b.bin": b"\x00\x01", "t.txt": "é\n".encode()}
 
 
-@pytest.mark.parametrize("exc", [OSError(errno.ENOSPC, "No space left on device"), KeyboardInterrupt()])
+@pytest.mark.parametrize(
+    "exc", [OSError(errno.ENOSPC, "No space left on device"), KeyboardInterrupt()]
+)
 def test_write_atomic_failure_leaves_the_old_file(folder, monkeypatch, exc):
     before = tree(folder)
 
@@ -63,13 +70,18 @@ def failing(k, exc, real):
                 os.close(args[0])
             raise exc
         return real(*args, **kwargs)
+
     return replacement
 
 
 @pytest.mark.parametrize("k", [1, 2, 3])
 def test_a_write_error_on_the_kth_file_changes_nothing(folder, monkeypatch, k):
     before = tree(folder)
-    monkeypatch.setattr(atomic.os, "fdopen", failing(k, OSError(errno.ENOSPC, "No space left on device"), os.fdopen))
+    monkeypatch.setattr(
+        atomic.os,
+        "fdopen",
+        failing(k, OSError(errno.ENOSPC, "No space left on device"), os.fdopen),
+    )
     with pytest.raises(OSError, match="No space left"):
         atomic.replace_all(new_files(folder))
     monkeypatch.undo()
@@ -77,8 +89,11 @@ def test_a_write_error_on_the_kth_file_changes_nothing(folder, monkeypatch, k):
 
 
 @pytest.mark.parametrize("k", [1, 2, 3])
-@pytest.mark.parametrize("exc", [KeyboardInterrupt(), OSError(errno.EXDEV, "Invalid cross-device link")],
-                         ids=["interrupt", "rename refused"])
+@pytest.mark.parametrize(
+    "exc",
+    [KeyboardInterrupt(), OSError(errno.EXDEV, "Invalid cross-device link")],
+    ids=["interrupt", "rename refused"],
+)
 def test_a_failure_between_renames_restores_every_original(folder, monkeypatch, k, exc):
     """The k-th rename fails: the k-1 files already swapped are put back, the new c.csv removed."""
     before = tree(folder)
@@ -143,10 +158,16 @@ def test_a_failed_undo_keeps_the_original_and_says_so(folder, monkeypatch):
         atomic.replace_all(new_files(folder))
     monkeypatch.undo()
     exc = info.value
-    assert isinstance(exc.cause, OSError) and list(exc.kept) == [folder / "a.csv"] and exc.stray == []
+    assert (
+        isinstance(exc.cause, OSError) and list(exc.kept) == [folder / "a.csv"] and exc.stray == []
+    )
     backup = exc.kept[folder / "a.csv"]
     assert backup.read_bytes() == before["a.csv"] and (folder / "a.csv").read_bytes() == b"new a\n"
-    assert set(tree(folder)) == {"a.csv", "b.csv", backup.name}  # no temporary file, b.csv as it was
+    assert set(tree(folder)) == {
+        "a.csv",
+        "b.csv",
+        backup.name,
+    }  # no temporary file, b.csv as it was
     os.replace(backup, folder / "a.csv")
     assert tree(folder) == before
 
@@ -174,7 +195,9 @@ def test_a_new_file_that_cannot_be_removed_is_named(folder, monkeypatch):
     with pytest.raises(atomic.Incomplete) as info:
         atomic.replace_all(new_files(folder))
     monkeypatch.undo()
-    assert isinstance(info.value.cause, KeyboardInterrupt) and info.value.kept == {folder / "c.csv": None}
+    assert isinstance(info.value.cause, KeyboardInterrupt) and info.value.kept == {
+        folder / "c.csv": None
+    }
     assert tree(folder) == {"a.csv": b"old a\n", "b.csv": b"old b\n", "c.csv": b"new c\n"}
 
 
@@ -191,10 +214,18 @@ def test_a_clean_up_failure_after_a_complete_swap_is_not_hidden(folder, monkeypa
         atomic.replace_all(new_files(folder))
     monkeypatch.undo()
     exc = info.value
-    assert exc.cause is None and exc.kept == {} and len(exc.stray) == 2 and exc.why == "Operation not permitted"
+    assert (
+        exc.cause is None
+        and exc.kept == {}
+        and len(exc.stray) == 2
+        and exc.why == "Operation not permitted"
+    )
     files = tree(folder)
-    assert {k: v for k, v in files.items() if not k.startswith(".")} == {"a.csv": b"new a\n", "b.csv": b"new b\n",
-                                                                          "c.csv": b"new c\n"}
+    assert {k: v for k, v in files.items() if not k.startswith(".")} == {
+        "a.csv": b"new a\n",
+        "b.csv": b"new b\n",
+        "c.csv": b"new c\n",
+    }
 
 
 def test_sigterm_during_the_swap_is_held_then_undoes_it(folder, monkeypatch):
@@ -224,7 +255,9 @@ def test_write_output_leaves_equal_bytes_alone(tmp_path, monkeypatch):
     path.write_bytes(b"same\n")
     inode = path.stat().st_ino
     assert atomic.write_output(path, "same\n") is False and path.stat().st_ino == inode
-    with pytest.raises(atomic.OutputChanged, match=r"x\.csv: this file would change \(6 bytes from this run, 5 in"):
+    with pytest.raises(
+        atomic.OutputChanged, match=r"x\.csv: this file would change \(6 bytes from this run, 5 in"
+    ):
         atomic.write_output(path, "other\n")
     monkeypatch.setenv(atomic.REGENERATE, "1")
     assert atomic.write_output(path, "other\n") is True and path.read_bytes() == b"other\n"

@@ -1,4 +1,5 @@
 """Every file under data/ fits its schema, is documented and is sourced."""
+
 import fnmatch
 import re
 from pathlib import Path
@@ -11,7 +12,11 @@ from claimcheck.paths import DATA, NOTEBOOKS
 from claimcheck.schemas import SCHEMAS
 
 DATA_FILES = sorted(p.relative_to(DATA).as_posix() for p in DATA.rglob("*.csv"))
-ALL_DATA_FILES = sorted(p.relative_to(DATA).as_posix() for p in DATA.rglob("*") if p.is_file() and p.name != "README.md")
+ALL_DATA_FILES = sorted(
+    p.relative_to(DATA).as_posix()
+    for p in DATA.rglob("*")
+    if p.is_file() and p.name != "README.md"
+)
 CODEBOOK = (DATA / "README.md").read_text(encoding="utf-8")
 # The ids of the first version: kept so that links and citations to them keep working.
 V1_CLAIM_IDS = """stargate_500bn deepseek_released_friday nvda_142_to_118 nvda_loss_half_trillion
@@ -28,7 +33,9 @@ def test_file_fits_exactly_one_schema(relpath):
     two patterns would be checked against whichever comes first, silently. Each file has one
     schema (its own entry, or exactly one pattern), and fits it."""
     patterns = [p for p in SCHEMAS if fnmatch.fnmatch(relpath, p) and p != relpath]
-    assert relpath in SCHEMAS or len(patterns) == 1, f"data/{relpath} matches {patterns or 'no schema'}"
+    assert relpath in SCHEMAS or len(patterns) == 1, (
+        f"data/{relpath} matches {patterns or 'no schema'}"
+    )
     assert load.schema_for(relpath) is SCHEMAS[relpath if relpath in SCHEMAS else patterns[0]]
     load.load_table(relpath)
 
@@ -40,8 +47,12 @@ def test_file_has_a_source_row_dated_before_its_retrieval(relpath):
     table = load.load_table("sources.csv")
     row = table[[fnmatch.fnmatch(relpath, pattern) for pattern in table["file"]]].iloc[0]
     as_of = row["as_of"]
-    assert re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", as_of), f"as_of {as_of!r} is not YYYY, YYYY-MM or YYYY-MM-DD"
-    assert as_of <= row["retrieved"].date().isoformat()[:len(as_of)], f"as_of {as_of} is after the retrieval"
+    assert re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", as_of), (
+        f"as_of {as_of!r} is not YYYY, YYYY-MM or YYYY-MM-DD"
+    )
+    assert as_of <= row["retrieved"].date().isoformat()[: len(as_of)], (
+        f"as_of {as_of} is after the retrieval"
+    )
 
 
 @pytest.mark.parametrize("relpath", ALL_DATA_FILES)
@@ -104,13 +115,18 @@ def test_compound_claims_and_their_parts_match():
 def test_every_claims_notebook_exists():
     claims = load.load_claims()
     for stem in sorted(set(claims["notebook"])):
-        assert (NOTEBOOKS / f"{stem}.ipynb").is_file(), f"data/claims.csv names {stem}, which does not exist"
+        assert (NOTEBOOKS / f"{stem}.ipynb").is_file(), (
+            f"data/claims.csv names {stem}, which does not exist"
+        )
 
 
 def test_manifest_lists_every_price_file_once():
     manifest = load.load_tickers()
     listed = sorted(manifest["file"])
-    on_disk = sorted(p.relative_to(DATA / "market").as_posix() for p in (DATA / "market" / "prices").glob("*.csv"))
+    on_disk = sorted(
+        p.relative_to(DATA / "market").as_posix()
+        for p in (DATA / "market" / "prices").glob("*.csv")
+    )
     assert listed == on_disk
 
 
@@ -118,7 +134,9 @@ def test_manifest_lists_every_price_file_once():
 def test_prices_cover_the_window_on_the_market_calendar(ticker):
     """At least 2024-01-02..2025-02-28, and no trading day missing against SPY's calendar."""
     prices = load.load_prices(ticker)
-    assert prices.index[0] <= pd.Timestamp("2024-01-02") and prices.index[-1] >= pd.Timestamp("2025-02-28")
+    assert prices.index[0] <= pd.Timestamp("2024-01-02") and prices.index[-1] >= pd.Timestamp(
+        "2025-02-28"
+    )
     window = slice("2024-01-02", "2025-02-28")
     calendar = load.load_prices("SPY").loc[window].index
     assert prices.loc[window].index.equals(calendar)

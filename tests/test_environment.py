@@ -1,4 +1,5 @@
 """requirements.txt pins the whole resolved environment, and this run uses it."""
+
 import importlib.metadata
 import re
 
@@ -14,18 +15,26 @@ def name(text):
 
 def test_every_line_is_an_exact_pin():
     for line in LINES:
-        assert not line or line.startswith("#") or line == "-e ." or re.fullmatch(r"[\w.-]+==[\w.+-]+", line), line
+        assert (
+            not line
+            or line.startswith("#")
+            or line == "-e ."
+            or re.fullmatch(r"[\w.-]+==[\w.+-]+", line)
+        ), line
     for must in ("matplotlib", "pandas", "pillow", "numpy", "nbval", "pytest"):
         assert must in {name(p) for p in PINS}, f"{must} is not pinned"
 
 
 def test_the_installed_packages_are_the_pinned_ones():
     """A run in another environment says which packages differ (figures and outputs may too)."""
+
     def installed(package):  # the one that imports first
         try:
             return importlib.metadata.version(package)
         except importlib.metadata.PackageNotFoundError:
             return "missing"
 
-    differ = [f"{p} {installed(p)} (pinned {v})" for p, v in sorted(PINS.items()) if installed(p) != v]
+    differ = [
+        f"{p} {installed(p)} (pinned {v})" for p, v in sorted(PINS.items()) if installed(p) != v
+    ]
     assert not differ, f"not the pinned environment: {', '.join(differ)}"

@@ -5,6 +5,7 @@ every ClaimReview object passes a JSON Schema written from schema.org and Google
 in data/results, one review per registered claim, the rating inside its scale). It reads the
 record itself (results, registry, claims page anchors), not claimcheck.export, so a bug in the
 export cannot agree with itself. The mutation tests show that it fails, and how."""
+
 import copy
 import json
 import re
@@ -17,26 +18,39 @@ from jsonschema import Draft202012Validator
 from claimcheck import export
 from claimcheck.load import load_claims, load_table
 from claimcheck.pages import CLAIMS_PAGE, anchors
-from claimcheck.tables import no_maths
 from claimcheck.paths import DATA, ROOT
 from claimcheck.results import load_parts, read_results
+from claimcheck.tables import no_maths
 from claimcheck.verdict import COMBINED, CONTRADICTS, DEFINITIONS, SEVERITY, SUPPORTS
 
-SCHEMA = json.loads((ROOT / "tests" / "schemas" / "claimreview.schema.json").read_text(encoding="utf-8"))
+SCHEMA = json.loads(
+    (ROOT / "tests" / "schemas" / "claimreview.schema.json").read_text(encoding="utf-8")
+)
 REVIEWS = json.loads((DATA / "claimreview.json").read_text(encoding="utf-8"))
 CODEBOOK = (DATA / "README.md").read_text(encoding="utf-8")
 
 
 def problems(reviews, root=DATA) -> list[str]:
     """Every way `reviews` breaks the schema or disagrees with the record, one message each."""
-    errors = sorted(Draft202012Validator(SCHEMA).iter_errors(reviews), key=lambda e: [str(p) for p in e.absolute_path])
-    out = [f"{'/'.join(map(str, e.absolute_path)) or 'the list'}: "
-           + ("has non-unique elements (a review appears twice)" if e.validator == "uniqueItems" else e.message)
-           for e in errors]
+    errors = sorted(
+        Draft202012Validator(SCHEMA).iter_errors(reviews),
+        key=lambda e: [str(p) for p in e.absolute_path],
+    )
+    out = [
+        f"{'/'.join(map(str, e.absolute_path)) or 'the list'}: "
+        + (
+            "has non-unique elements (a review appears twice)"
+            if e.validator == "uniqueItems"
+            else e.message
+        )
+        for e in errors
+    ]
     claims = load_claims(root)
     results = read_results(root)
     verdicts = results[results["part"] == ""]["verdict"]
-    by_url = {f"notebooks/README.md#{anchor}": claim_id for claim_id, anchor in anchors(claims).items()}
+    by_url = {
+        f"notebooks/README.md#{anchor}": claim_id for claim_id, anchor in anchors(claims).items()
+    }
     count = Counter()
     for i, review in enumerate(reviews if isinstance(reviews, list) else []):
         if not isinstance(review, dict):
@@ -49,19 +63,28 @@ def problems(reviews, root=DATA) -> list[str]:
         rating = review.get("reviewRating") or {}
         said, record = rating.get("alternateName"), verdicts.get(claim_id)
         if said != record:
-            out.append(f"{i}: the review of {claim_id} says {said!r}, data/results says {record!r}")
+            out.append(
+                f"{i}: the review of {claim_id} says {said!r}, data/results says {record!r}"
+            )
         short = review.get("claimReviewed")
         if short is not None and short != claims.loc[claim_id, "claim_short"]:
-            out.append(f"{i}: claimReviewed {short!r} is not the registry's short form of {claim_id}")
+            out.append(
+                f"{i}: claimReviewed {short!r} is not the registry's short form of {claim_id}"
+            )
         if short is not None:
             words = [w for w in DEFINITIONS if re.search(rf"\b{w}\b", short, flags=re.I)]
             if words:
                 out.append(f"{i}: claimReviewed {short!r} contains a verdict word {words}")
-        if "ratingValue" in rating and not (rating.get("worstRating", 0) <= rating["ratingValue"]
-                                            <= rating.get("bestRating", -1)):
-            out.append(f"{i}: ratingValue {rating['ratingValue']} is outside "
-                       f"{rating.get('worstRating')}..{rating.get('bestRating')}")
-        if "ratingValue" in rating and not rating.get("worstRating", 0) < rating.get("bestRating", 0):
+        if "ratingValue" in rating and not (
+            rating.get("worstRating", 0) <= rating["ratingValue"] <= rating.get("bestRating", -1)
+        ):
+            out.append(
+                f"{i}: ratingValue {rating['ratingValue']} is outside "
+                f"{rating.get('worstRating')}..{rating.get('bestRating')}"
+            )
+        if "ratingValue" in rating and not rating.get("worstRating", 0) < rating.get(
+            "bestRating", 0
+        ):
             out.append(f"{i}: worstRating is not below bestRating")
     for claim_id in claims.index:
         if count[claim_id] != 1:
@@ -71,8 +94,10 @@ def problems(reviews, root=DATA) -> list[str]:
 
 def test_the_schema_is_a_valid_json_schema_that_cites_its_sources():
     Draft202012Validator.check_schema(SCHEMA)
-    for page in ("developers.google.com/search/docs/appearance/structured-data/factcheck",
-                 "schema.org/ClaimReview"):
+    for page in (
+        "developers.google.com/search/docs/appearance/structured-data/factcheck",
+        "schema.org/ClaimReview",
+    ):
         assert page in SCHEMA["description"]
 
 
@@ -84,7 +109,9 @@ def test_the_files_are_what_the_export_makes_and_regenerate_byte_for_byte():
     files = export.export_files()
     assert set(files) == {DATA / "verdicts.csv", DATA / "claimreview.json"}
     for path, text in files.items():
-        assert path.read_text(encoding="utf-8") == text, f"{path.name} is stale: run `python -m claimcheck.ledger`"
+        assert path.read_text(encoding="utf-8") == text, (
+            f"{path.name} is stale: run `python -m claimcheck.ledger`"
+        )
         assert text.endswith("\n") and not text.endswith("\n\n")
     assert export.export_files() == files  # no clock, no randomness
     assert json.loads(files[DATA / "claimreview.json"]) == export.claimreview()
@@ -93,6 +120,7 @@ def test_the_files_are_what_the_export_makes_and_regenerate_byte_for_byte():
 
 
 # The three mutations the validation must catch, each on a copy of the generated file.
+
 
 def test_a_missing_claim_reviewed_fails():
     mutated = copy.deepcopy(REVIEWS)
@@ -134,7 +162,9 @@ def test_a_missing_review_and_a_stray_field_fail():
     assert f"{last} has 0 reviews (exactly one expected)" in found, found
     assert any(m.startswith("0: ratingValue 99 is outside") for m in found), found
     assert "1: 'claimReviewed' is a required property" in found, found
-    assert any(m.startswith("1: Additional properties are not allowed ('claimReview'") for m in found), found
+    assert any(
+        m.startswith("1: Additional properties are not allowed ('claimReview'") for m in found
+    ), found
 
 
 def test_every_registered_claim_has_exactly_one_review():
@@ -155,6 +185,7 @@ def test_each_alternate_name_is_the_verdict_in_the_results_files():
 
 # The rating scale: derived from the verdict rule's ordering, documented in the codebook.
 
+
 def test_the_rating_scale_follows_the_verdict_rule():
     scale = export.rating_scale()
     worst, best = export.scale_bounds()
@@ -166,10 +197,14 @@ def test_the_rating_scale_follows_the_verdict_rule():
                 assert scale[a] > scale[b], f"{a} should rate above {b}"
             elif SEVERITY[a] == SEVERITY[b]:
                 assert scale[a] == scale[b]
-    for word in COMBINED:  # mixed: below every verdict that supports the point, above every one against it
+    for word in (
+        COMBINED
+    ):  # mixed: below every verdict that supports the point, above every one against it
         assert all(scale[s] > scale[word] for s in SUPPORTS)
         assert all(scale[c] < scale[word] for c in CONTRADICTS)
-    assert set(scale) | set(export.OFF_SCALE) == set(DEFINITIONS) and not set(scale) & set(export.OFF_SCALE)
+    assert set(scale) | set(export.OFF_SCALE) == set(DEFINITIONS) and not set(scale) & set(
+        export.OFF_SCALE
+    )
 
 
 def test_off_scale_verdicts_carry_no_number_and_the_others_do():
@@ -180,7 +215,9 @@ def test_off_scale_verdicts_carry_no_number_and_the_others_do():
             assert not {"ratingValue", "bestRating", "worstRating"} & set(rating)
         else:
             assert (rating["ratingValue"], rating["worstRating"], rating["bestRating"]) == (
-                scale[rating["alternateName"]], *export.scale_bounds())
+                scale[rating["alternateName"]],
+                *export.scale_bounds(),
+            )
 
 
 def test_the_codebook_shows_the_scale_and_both_files():
@@ -188,10 +225,13 @@ def test_the_codebook_shows_the_scale_and_both_files():
     for name in ("verdicts.csv", "claimreview.json"):
         assert f"## `{name}`" in CODEBOOK
     for column in export.COLUMNS:
-        assert re.search(rf"^\| [^|]*\b{column}\b", CODEBOOK, flags=re.M), f"the codebook does not explain {column}"
+        assert re.search(rf"^\| [^|]*\b{column}\b", CODEBOOK, flags=re.M), (
+            f"the codebook does not explain {column}"
+        )
 
 
 # Who, when, where: from the record, or left out.
+
 
 def test_the_claims_authors_dates_and_appearances_come_from_articles_csv():
     articles = load_table("articles.csv").set_index("article")
@@ -210,8 +250,13 @@ def test_the_claims_authors_dates_and_appearances_come_from_articles_csv():
         assert len(authors) == len(ids)
         for a, author in zip(ids, authors):
             named = articles.loc[a, "author"]
-            if named == "not named":  # the outlet, as an organisation, by the name the outlet cell quotes
-                assert author["@type"] == "Organization" and f'"{author["name"]}"' in articles.loc[a, "outlet"]
+            if (
+                named == "not named"
+            ):  # the outlet, as an organisation, by the name the outlet cell quotes
+                assert (
+                    author["@type"] == "Organization"
+                    and f'"{author["name"]}"' in articles.loc[a, "outlet"]
+                )
             else:
                 assert author["@type"] == "Person" and named.startswith(author["name"])
 
@@ -254,15 +299,25 @@ def test_a_new_correction_moves_the_date_and_a_stale_log_is_refused(root):
     verdict = read_results(root).loc[claim_id].query("part == ''")["verdict"].iloc[0]
     before = {r["url"]: r for r in export.claimreview(root)}
     log = root / "corrections.csv"
-    log.write_text(log.read_text(encoding="utf-8")
-                   + f"2027-02-03,{claim_id},,changed,wrong,{verdict},a re-check\n", encoding="utf-8")
+    log.write_text(
+        log.read_text(encoding="utf-8")
+        + f"2027-02-03,{claim_id},,changed,wrong,{verdict},a re-check\n",
+        encoding="utf-8",
+    )
     after = {r["url"]: r for r in export.claimreview(root)}
     url = export.claim_links(load_claims(root))[claim_id]
     assert after[url]["datePublished"] == "2027-02-03" != before[url]["datePublished"]
-    assert {u: r for u, r in after.items() if u != url} == {u: r for u, r in before.items() if u != url}
-    log.write_text(log.read_text(encoding="utf-8")
-                   + f"2027-02-04,{claim_id},,changed,{verdict},wrong,a later re-check\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=rf"last entry for {claim_id} says 'wrong', data/results says '{verdict}'"):
+    assert {u: r for u, r in after.items() if u != url} == {
+        u: r for u, r in before.items() if u != url
+    }
+    log.write_text(
+        log.read_text(encoding="utf-8")
+        + f"2027-02-04,{claim_id},,changed,{verdict},wrong,a later re-check\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        ValueError, match=rf"last entry for {claim_id} says 'wrong', data/results says '{verdict}'"
+    ):
         export.claimreview(root)
 
 
@@ -278,6 +333,7 @@ def test_a_pending_claim_has_a_pending_row_and_no_review(root):
 
 
 # The flat table.
+
 
 def test_verdicts_csv_has_a_row_per_claim_and_part_with_the_results_words():
     table = load_table("verdicts.csv")
@@ -295,7 +351,9 @@ def test_verdicts_csv_has_a_row_per_claim_and_part_with_the_results_words():
             assert text(row[column]) == text(result[column]), (claim_id, part, column)
         assert row["claim_short"] == claims.loc[claim_id, "claim_short"]
         assert text(row["part_label"]) == (parts.loc[(claim_id, part), "label"] if part else "")
-        assert text(row["quote"]) == (parts.loc[(claim_id, part), "quote"] if part else claims.loc[claim_id, "quote"])
+        assert text(row["quote"]) == (
+            parts.loc[(claim_id, part), "quote"] if part else claims.loc[claim_id, "quote"]
+        )
         assert row["link"] == f"notebooks/README.md#{links[claim_id]}"
     page = CLAIMS_PAGE.read_text(encoding="utf-8")
     for short in claims["claim_short"]:
@@ -303,6 +361,7 @@ def test_verdicts_csv_has_a_row_per_claim_and_part_with_the_results_words():
 
 
 # Publishing: absolute urls on demand, data/ untouched.
+
 
 def text(value) -> str:
     return value if isinstance(value, str) else ""

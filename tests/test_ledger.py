@@ -1,4 +1,5 @@
 """The ledger and the README's generated blocks, on a synthetic results folder."""
+
 import shutil
 
 import pytest
@@ -37,22 +38,31 @@ def _solar_rows(root):
     rows = []
     for claim_id in claims.index[claims["notebook"] == "04_solar"]:
         mine = [p for c, p in parts.index if c == claim_id]
-        part_rows = [verdict_row(claim_id, None, "r", "s", part=p, claims=claims, parts=parts) for p in mine]
+        part_rows = [
+            verdict_row(claim_id, None, "r", "s", part=p, claims=claims, parts=parts) for p in mine
+        ]
         rows += part_rows
-        rows.append(overall_row(claim_id, part_rows, "r", "s", claims=claims) if mine else
-                    verdict_row(claim_id, True, "r", "s", claims=claims, parts=parts)
-                    if claims.loc[claim_id, "kind"] == "statement" else
-                    verdict_row(claim_id, 80.0, "r", "s", claims=claims, parts=parts))
+        rows.append(
+            overall_row(claim_id, part_rows, "r", "s", claims=claims)
+            if mine
+            else verdict_row(claim_id, True, "r", "s", claims=claims, parts=parts)
+            if claims.loc[claim_id, "kind"] == "statement"
+            else verdict_row(claim_id, 80.0, "r", "s", claims=claims, parts=parts)
+        )
     return rows
 
 
 def test_stray_verdict_rows_are_refused(root):
     write_results("04_solar", _solar_rows(root), root=root)
     text = (root / "results" / "04_solar.csv").read_text(encoding="utf-8")
-    (root / "results" / "04_solar.csv").write_text(text.replace("solar_china_80pct", "no_such_claim"),
-                                                   encoding="utf-8")
-    with pytest.raises(ValueError, match=r"results/04_solar.csv: unknown claim id 'no_such_claim' "
-                                         r"\(not in data/claims.csv\) \(line \d+\)$"):
+    (root / "results" / "04_solar.csv").write_text(
+        text.replace("solar_china_80pct", "no_such_claim"), encoding="utf-8"
+    )
+    with pytest.raises(
+        ValueError,
+        match=r"results/04_solar.csv: unknown claim id 'no_such_claim' "
+        r"\(not in data/claims.csv\) \(line \d+\)$",
+    ):
         ledger(root)
 
 
@@ -64,7 +74,9 @@ def test_markdown_cells_are_escaped():
 
 def test_tally_counts_pending(root):
     table = ledger(root)
-    assert tally_sentence(table).startswith(f"Verdicts on the {len(table)} claims: **{len(table)} pending**")
+    assert tally_sentence(table).startswith(
+        f"Verdicts on the {len(table)} claims: **{len(table)} pending**"
+    )
 
 
 def test_corrections_list_changes_and_sum_up_additions(root):

@@ -1,11 +1,11 @@
 """The sell-off's figures: official closes from two records agreeing to the cent, computed once
 (claimcheck.market) and printed identically by notebooks 01 and 06."""
+
 import csv
 import json
 import re
 import shutil
 
-import pandas as pd
 import pytest
 
 from claimcheck import market
@@ -26,15 +26,27 @@ def root(tmp_path):
 
 def write(root, provider_rows, press_rows):
     (root / "hindsight/nvda_close_crosscheck.csv").write_text(
-        PROVIDER_HEADER + "".join(f"{d},{c},\n" for d, c in provider_rows), encoding="utf-8")
+        PROVIDER_HEADER + "".join(f"{d},{c},\n" for d, c in provider_rows), encoding="utf-8"
+    )
     (root / "market/press_figures.csv").write_text(
-        PRESS_HEADER + "".join(f"{d},NVDA,close_usd,{v},exact,{o},https://example.org/{i},{q}\n"
-                               for i, (d, v, o, q) in enumerate(press_rows)), encoding="utf-8")
+        PRESS_HEADER
+        + "".join(
+            f"{d},NVDA,close_usd,{v},exact,{o},https://example.org/{i},{q}\n"
+            for i, (d, v, o, q) in enumerate(press_rows)
+        ),
+        encoding="utf-8",
+    )
 
 
 def test_official_close_is_where_provider_and_press_agree(root):
-    write(root, [("2025-01-24", 142.62), ("2025-01-27", 118.42)],
-          [("2025-01-27", 118.51, "Outlet A", "secondary"), ("2025-01-27", 118.42, "Outlet B", "secondary")])
+    write(
+        root,
+        [("2025-01-24", 142.62), ("2025-01-27", 118.42)],
+        [
+            ("2025-01-27", 118.51, "Outlet A", "secondary"),
+            ("2025-01-27", 118.42, "Outlet B", "secondary"),
+        ],
+    )
     got = market.official_close("2025-01-27", root)
     assert got["close"] == 118.42
     assert got["records"] == [market.PROVIDER, "Outlet B"]
@@ -58,8 +70,11 @@ def test_a_weak_copy_or_a_missing_day_confirms_nothing(root):
 
 
 def test_selloff_figures_follow_from_the_records(root):
-    write(root, [("2025-01-24", 100.0), ("2025-01-27", 80.0)],
-          [("2025-01-24", 100.0, "A", "secondary"), ("2025-01-27", 80.0, "B", "secondary")])
+    write(
+        root,
+        [("2025-01-24", 100.0), ("2025-01-27", 80.0)],
+        [("2025-01-24", 100.0, "A", "secondary"), ("2025-01-27", 80.0, "B", "secondary")],
+    )
     f = market.selloff(root)
     shares = f["shares_bn"]
     assert f["change_pct"] == pytest.approx(-20.0)
@@ -76,9 +91,14 @@ def _rows(relpath):
 def test_the_official_closes_in_data_are_the_issue_18_figures():
     """142.62 and 118.42, each in the provider's unadjusted column and in a secondary press print;
     the share count is NVIDIA's November 2024 cover (24,490 million)."""
-    provider = {r["date"]: r["close_aakashvats15"] for r in _rows("hindsight/nvda_close_crosscheck.csv")}
-    prints = {(r["event_date"], r["value"]) for r in _rows("market/press_figures.csv")
-              if r["measure"] == "close_usd" and r["quality"] in ("primary", "secondary")}
+    provider = {
+        r["date"]: r["close_aakashvats15"] for r in _rows("hindsight/nvda_close_crosscheck.csv")
+    }
+    prints = {
+        (r["event_date"], r["value"])
+        for r in _rows("market/press_figures.csv")
+        if r["measure"] == "close_usd" and r["quality"] in ("primary", "secondary")
+    }
     f = market.selloff()
     for day, close in (("2025-01-24", f["close_before"]), ("2025-01-27", f["close_after"])):
         assert float(provider[day]) == close and (day, f"{close:.2f}") in prints
@@ -105,7 +125,7 @@ def _shown(stem, labels):
     for line in _output_lines(stem):
         for label in labels:
             if line.startswith(label) and label not in found:
-                found[label] = line[len(label):].strip()
+                found[label] = line[len(label) :].strip()
     return found
 
 
@@ -130,4 +150,3 @@ def test_no_other_value_of_the_loss_is_printed():
         assert lines, f"notebooks/{stem}.ipynb prints no loss of 27 Jan 2025"
         for line in lines:
             assert loss in line, f"notebooks/{stem}.ipynb: {line!r} does not show USD {loss} bn"
-

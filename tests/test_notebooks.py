@@ -1,4 +1,5 @@
 """Notebook hygiene: what GitHub renders and nbval replays must be complete, clean and portable."""
+
 import functools
 import getpass
 import json
@@ -7,8 +8,7 @@ import re
 import pytest
 
 from claimcheck.load import load_claims
-from claimcheck.paths import DATA, FIGURES, NOTEBOOKS, ROOT
-from claimcheck.results import read_results
+from claimcheck.paths import FIGURES, NOTEBOOKS, ROOT
 
 NOTEBOOK_PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))
 IDS = [p.name for p in NOTEBOOK_PATHS]
@@ -16,7 +16,7 @@ SAVED = r"(?:save_figure|finish)\(\s*\w+\s*,\s*[\"']([\w-]+)[\"']"
 ABSOLUTE = re.compile(r"(/work/|/home/|/root/|/tmp/|/Users/|[A-Za-z]:\\\\|site-packages)")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load(path):
     """A notebook's JSON, parsed once per test process (the tests only read it)."""
     return json.loads(path.read_text(encoding="utf-8"))
@@ -44,7 +44,9 @@ def test_no_errors_warnings_or_stderr(path):
     for cell in load(path)["cells"]:
         for out in cell.get("outputs", []):
             assert out["output_type"] != "error", f"stored error in cell {cell['id']}"
-            assert not (out["output_type"] == "stream" and out["name"] == "stderr"), f"stderr in cell {cell['id']}"
+            assert not (out["output_type"] == "stream" and out["name"] == "stderr"), (
+                f"stderr in cell {cell['id']}"
+            )
         for text in output_texts(cell):
             assert "Warning" not in text, f"a warning is stored in cell {cell['id']}"
 
@@ -64,10 +66,15 @@ def test_size_and_shape(path):
     assert path.stat().st_size < 1_000_000
     nb = load(path)
     # what JupyterLab writes on save: anything else makes opening a notebook dirty git
-    assert nb["metadata"]["kernelspec"] == {"display_name": "Python 3 (ipykernel)", "language": "python",
-                                            "name": "python3"}
+    assert nb["metadata"]["kernelspec"] == {
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+        "name": "python3",
+    }
     first = nb["cells"][0]
-    assert first["cell_type"] == "markdown" and "".join(first["source"]).startswith("# "), "starts with a title"
+    assert first["cell_type"] == "markdown" and "".join(first["source"]).startswith("# "), (
+        "starts with a title"
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=IDS)
@@ -77,7 +84,9 @@ def test_referenced_figures_exist(path):
         names = re.findall(SAVED, source)
         names += re.findall(r"figures/([\w-]+)\.png", source)
         for name in names:
-            assert (FIGURES / f"{name}.png").is_file(), f"figures/{name}.png is referenced but missing"
+            assert (FIGURES / f"{name}.png").is_file(), (
+                f"figures/{name}.png is referenced but missing"
+            )
 
 
 def test_every_figure_comes_from_a_notebook():
@@ -86,14 +95,18 @@ def test_every_figure_comes_from_a_notebook():
         for cell in load(path)["cells"]:
             saved |= set(re.findall(SAVED, "".join(cell["source"])))
     on_disk = {p.stem for p in FIGURES.glob("*.png")}
-    assert on_disk == saved, f"orphans: {sorted(on_disk - saved)}, missing: {sorted(saved - on_disk)}"
+    assert on_disk == saved, (
+        f"orphans: {sorted(on_disk - saved)}, missing: {sorted(saved - on_disk)}"
+    )
 
 
 def headings(path):
     found = set()
     for cell in load(path)["cells"]:
         if cell["cell_type"] == "markdown":
-            found |= {h.strip() for h in re.findall(r"^#+\s+(.+)$", "".join(cell["source"]), flags=re.M)}
+            found |= {
+                h.strip() for h in re.findall(r"^#+\s+(.+)$", "".join(cell["source"]), flags=re.M)
+            }
     return found
 
 
@@ -102,7 +115,9 @@ def test_each_claims_section_exists_in_its_notebook():
     for claim_id, row in claims.iterrows():
         path = NOTEBOOKS / f"{row['notebook']}.ipynb"
         if path.is_file():
-            assert row["section"] in headings(path), f"{claim_id}: no heading '{row['section']}' in {path.name}"
+            assert row["section"] in headings(path), (
+                f"{claim_id}: no heading '{row['section']}' in {path.name}"
+            )
 
 
 def test_relative_links_in_markdown_resolve():
@@ -113,8 +128,12 @@ def test_relative_links_in_markdown_resolve():
             cells = load(doc)["cells"]
             text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
             # rendered outputs only: a printed text shows "[x](y)" literally, it links nowhere
-            text += "\n".join("".join(o.get("data", {}).get(m, "")) for c in cells for o in c.get("outputs", [])
-                               for m in ("text/markdown", "text/html"))
+            text += "\n".join(
+                "".join(o.get("data", {}).get(m, ""))
+                for c in cells
+                for o in c.get("outputs", [])
+                for m in ("text/markdown", "text/html")
+            )
         else:
             text = doc.read_text(encoding="utf-8")
         for target in re.findall(r"\]\(([^)\s]+)\)", text) + re.findall(r'src="([^"]+)"', text):
@@ -124,7 +143,9 @@ def test_relative_links_in_markdown_resolve():
             resolved = (base / file_part).resolve()
             assert resolved.exists(), f"{doc.name}: link to {target} points at nothing"
             # GitHub shows notebooks in a frame and does not scroll to #Section: name it in the text
-            assert not (fragment and resolved.suffix == ".ipynb"), f"{doc.name}: link {target} has a fragment"
+            assert not (fragment and resolved.suffix == ".ipynb"), (
+                f"{doc.name}: link {target} has a fragment"
+            )
 
 
 def markdown_text(cell):
@@ -143,7 +164,9 @@ def test_markdown_has_no_unescaped_dollar(path):
         if cell["cell_type"] != "markdown":
             continue
         for line in markdown_text(cell).splitlines():
-            assert not re.search(r"(?<!\\)\$", line), f"unescaped $ in a Markdown cell {cell['id']}: {line[:80]}"
+            assert not re.search(r"(?<!\\)\$", line), (
+                f"unescaped $ in a Markdown cell {cell['id']}: {line[:80]}"
+            )
             assert "\\(" not in line and "\\[" not in line, f"LaTeX in Markdown cell {cell['id']}"
 
 
@@ -154,7 +177,9 @@ def test_markdown_outputs_have_no_unescaped_dollar(path):
             text = out.get("data", {}).get("text/markdown")
             if text:
                 text = re.sub(r"`[^`\n]*`", "", "".join(text))
-                assert not re.search(r"(?<!\\)\$", text), f"unescaped $ in a Markdown output of {cell['id']}"
+                assert not re.search(r"(?<!\\)\$", text), (
+                    f"unescaped $ in a Markdown output of {cell['id']}"
+                )
 
 
 @pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=IDS)
@@ -163,7 +188,9 @@ def test_no_table_cell_is_cut(path):
     for cell in load(path)["cells"]:
         for out in cell.get("outputs", []):
             html = "".join(out.get("data", {}).get("text/html", ""))
-            assert not re.search(r"(\.\.\.|…)</t[dh]>", html), f"a table cell cut with '...' in {cell['id']}"
+            assert not re.search(r"(\.\.\.|…)</t[dh]>", html), (
+                f"a table cell cut with '...' in {cell['id']}"
+            )
 
 
 @pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=IDS)
@@ -171,7 +198,9 @@ def test_code_lines_fit_githubs_frame(path):
     for cell in load(path)["cells"]:
         if cell["cell_type"] == "code":
             for line in "".join(cell["source"]).splitlines():
-                assert len(line) < 100, f"code line of {len(line)} characters in {cell['id']}: {line[:60]}"
+                assert len(line) < 100, (
+                    f"code line of {len(line)} characters in {cell['id']}: {line[:60]}"
+                )
 
 
 @pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=IDS)
@@ -180,7 +209,9 @@ def test_no_plain_text_fallback_of_markdown_objects(path):
     Markdown outputs are not rendered; a reader must never see that."""
     for cell in load(path)["cells"]:
         for text in output_texts(cell):
-            assert "<IPython.core.display" not in text, f"an object's repr is shown in {cell['id']}"
+            assert "<IPython.core.display" not in text, (
+                f"an object's repr is shown in {cell['id']}"
+            )
 
 
 @pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=IDS)
@@ -208,7 +239,9 @@ def test_html_tables_with_dollars_are_not_typeset(path):
         for out in cell.get("outputs", []):
             html = "".join(out.get("data", {}).get("text/html", ""))
             if "$" in html:
-                assert "tex2jax_ignore" in html, f"dollar signs in an HTML output of {cell['id']} may render as maths"
+                assert "tex2jax_ignore" in html, (
+                    f"dollar signs in an HTML output of {cell['id']} may render as maths"
+                )
 
 
 def test_tables_are_left_aligned_whole_and_not_typeset():
@@ -232,13 +265,19 @@ def test_tables_read_right_without_css():
 
     from claimcheck.tables import table_html
 
-    frame = pd.DataFrame({"claim": ["a long claim in words"], "n": [1.5]},
-                         index=pd.MultiIndex.from_tuples([("group", "one")]))
+    frame = pd.DataFrame(
+        {"claim": ["a long claim in words"], "n": [1.5]},
+        index=pd.MultiIndex.from_tuples([("group", "one")]),
+    )
     html = table_html(frame)
     assert "<style" not in html
     cells = re.findall(r"<t[dh](?:\s[^>]*)?>", html)
-    assert cells and all('align="left"' in c and 'valign="top"' in c and "text-align:left" in c for c in cells)
-    assert all(c.count("valign=") == 1 for c in cells)  # pandas' own valign on grouped rows replaced
+    assert cells and all(
+        'align="left"' in c and 'valign="top"' in c and "text-align:left" in c for c in cells
+    )
+    assert all(
+        c.count("valign=") == 1 for c in cells
+    )  # pandas' own valign on grouped rows replaced
 
 
 def test_missing_text_is_a_dash():
@@ -256,5 +295,7 @@ def test_dates_do_not_break_at_their_hyphens():
 
     from claimcheck.tables import table_html
 
-    html = table_html(pd.DataFrame({"day": pd.to_datetime(["2025-01-27"]), "text": ["2025-01"]}), index=False)
+    html = table_html(
+        pd.DataFrame({"day": pd.to_datetime(["2025-01-27"]), "text": ["2025-01"]}), index=False
+    )
     assert "2025\u201101\u201127" in html and "2025\u201101<" in html

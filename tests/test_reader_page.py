@@ -1,5 +1,6 @@
 """The reader's page, claim first: a claim's words live once, in data/claims.csv; notebooks open
 with their generated findings; editorial prose is not typed into code cells."""
+
 import ast
 import json
 import re
@@ -25,21 +26,30 @@ def cells(stem):
 def literals(source: str) -> list[str]:
     """The string literals of a code cell; an f-string is one literal with its fields as 'x'."""
     tree = ast.parse(source)
-    inner = {id(v) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for v in node.values}
+    inner = {
+        id(v) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for v in node.values
+    }
     out = []
     for node in ast.walk(tree):
         if id(node) in inner:
             continue
         if isinstance(node, ast.JoinedStr):
-            out.append("".join(v.value if isinstance(v, ast.Constant) else " x " for v in node.values))
+            out.append(
+                "".join(v.value if isinstance(v, ast.Constant) else " x " for v in node.values)
+            )
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             out.append(node.value)
     return out
 
 
 def prose_words(stem) -> int:
-    return sum(len(text.split()) for c in cells(stem) if c["cell_type"] == "code"
-               for text in literals("".join(c["source"])) if len(text.split()) >= 4)
+    return sum(
+        len(text.split())
+        for c in cells(stem)
+        if c["cell_type"] == "code"
+        for text in literals("".join(c["source"]))
+        if len(text.split()) >= 4
+    )
 
 
 def test_prose_words_counts_literals_of_four_words_or_more():
@@ -57,10 +67,12 @@ def words(text: str) -> list[str]:
 
 def runs(text: str) -> set[tuple]:
     w = words(text)
-    return {tuple(w[i:i + RUN]) for i in range(len(w) - RUN + 1)}
+    return {tuple(w[i : i + RUN]) for i in range(len(w) - RUN + 1)}
 
 
-REGISTRY_RUNS = set().union(*(runs(t) for t in load_claims()[["quote", "claim"]].to_numpy().ravel()))
+REGISTRY_RUNS = set().union(
+    *(runs(t) for t in load_claims()[["quote", "claim"]].to_numpy().ravel())
+)
 
 
 def outside_generated(source: str) -> str:
@@ -73,12 +85,16 @@ def test_no_claim_text_typed_in_a_notebook(stem):
     typed = []
     for cell in cells(stem):
         source = "".join(cell["source"])
-        texts = [outside_generated(source)] if cell["cell_type"] == "markdown" else literals(source)
+        texts = (
+            [outside_generated(source)] if cell["cell_type"] == "markdown" else literals(source)
+        )
         for text in texts:
             hit = runs(text) & REGISTRY_RUNS
             if hit:
                 typed.append(" ".join(sorted(hit)[0]))
-    assert not typed, f"{stem}: the registry's words typed again (render them from data/claims.csv): {typed}"
+    assert not typed, (
+        f"{stem}: the registry's words typed again (render them from data/claims.csv): {typed}"
+    )
 
 
 @pytest.mark.parametrize("stem", NOTEBOOK_STEMS)

@@ -1,5 +1,6 @@
 """README.md is the front page: findings first, short, generated from data/, its links reach a
 claim's section of the claims page, and its commands work."""
+
 import html
 import re
 
@@ -42,12 +43,22 @@ def test_a_missing_generated_block_is_refused():
 
 
 def test_findings_first_and_short():
-    order = [README.index(s) for s in ("**Bottom line.**", "<!-- coverage:start", "<!-- tally:start",
-                                       "figures/claims_scorecard.png", "## What the articles got wrong",
-                                       "## The claims, by subject", "## Run it", "## Tests and speed")]
+    order = [
+        README.index(s)
+        for s in (
+            "**Bottom line.**",
+            "<!-- coverage:start",
+            "<!-- tally:start",
+            "figures/claims_scorecard.png",
+            "## What the articles got wrong",
+            "## The claims, by subject",
+            "## Run it",
+            "## Tests and speed",
+        )
+    ]
     assert order == sorted(order)
     assert len(README.split()) <= MAX_WORDS  # as `wc -w` counts the source
-    first_screen = README[:README.index("## What the articles got wrong")]
+    first_screen = README[: README.index("## What the articles got wrong")]
     table = ledger()
     assert f"**{len(table)} claims**" in first_screen
     assert f"**{len(load_table('not_checked.csv'))} other statements**" in first_screen
@@ -56,7 +67,7 @@ def test_findings_first_and_short():
 
 
 def test_what_went_wrong_is_a_handful_of_short_linked_bullets():
-    block = README[README.index("<!-- wrong:start"):README.index("<!-- wrong:end")]
+    block = README[README.index("<!-- wrong:start") : README.index("<!-- wrong:end")]
     bullets = [line for line in block.splitlines() if line.startswith("- ")]
     assert 5 <= len(bullets) <= MAX_WRONG
     for line in bullets:
@@ -93,20 +104,26 @@ def test_anchors_that_existed_do_not_disappear():
     targets = page_anchors(CLAIMS_PAGE.read_text(encoding="utf-8"))
     gone = sorted(set(published) - targets)
     assert not gone, f"anchors of the claims page that disappeared: {gone}"
-    assert set(anchors(ledger()).values()) <= set(published), "add the new claims' anchors to the list"
+    assert set(anchors(ledger()).values()) <= set(published), (
+        "add the new claims' anchors to the list"
+    )
 
 
 def test_slug_follows_githubs_rules():
     assert slug("Nvidia's shares fell from $142 to $118") == "nvidias-shares-fell-from-142-to-118"
-    assert slug("Chinese panels cost 15 ¢ a watt, US 40 ¢") == "chinese-panels-cost-15--a-watt-us-40-"
+    assert (
+        slug("Chinese panels cost 15 ¢ a watt, US 40 ¢") == "chinese-panels-cost-15--a-watt-us-40-"
+    )
     assert slug("Tariffs would add 25–50 % to an SU7") == "tariffs-would-add-2550--to-an-su7"
 
 
 def test_both_articles_are_cited():
     articles = load_table("articles.csv")
-    section = README[README.index("## The articles"):README.index("## Verdicts as data")]
+    section = README[README.index("## The articles") : README.index("## Verdicts as data")]
     for _, row in articles.iterrows():
-        assert row["title"].split(" (")[0][:30] in section or row["author"].split(" (")[0] in section
+        assert (
+            row["title"].split(" (")[0][:30] in section or row["author"].split(" (")[0] in section
+        )
 
 
 def test_two_commands_are_there():

@@ -54,7 +54,9 @@ def test_parts_and_the_overall_row(root):
         "solar_price_15c_40c_30c", 10.0, "r", "s", part="europe", claims=claims, parts=parts
     )
     assert (china["verdict"], europe["verdict"]) == ("understated", "wrong")
-    row = overall_row("solar_price_15c_40c_30c", [china, europe], "r", "s", claims=claims, parts=parts)
+    row = overall_row(
+        "solar_price_15c_40c_30c", [china, europe], "r", "s", claims=claims, parts=parts
+    )
     # one part supports the article's point (understated), one contradicts it (wrong): mixed
     assert (row["part"], row["verdict"], row["claimed_value"]) == ("", "mixed", "15 / 40 / 30 ¢/W")
     with pytest.raises(ValueError, match="compound"):
@@ -238,5 +240,6 @@ def test_an_unknown_claim_in_a_results_file_is_one_line_with_file_and_line(root,
     path.write_text("".join(lines), encoding="utf-8")
     with pytest.raises(ValueError) as info:
         read_results(root)
-    assert str(info.value) == (f"{path.as_posix()}: unknown claim id 'no_such_claim' (not in data/claims.csv) "
-                               "(line 4)")
+    assert str(info.value) == (
+        f"{path.as_posix()}: unknown claim id 'no_such_claim' (not in data/claims.csv) (line 4)"
+    )

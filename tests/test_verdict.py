@@ -197,13 +197,16 @@ def test_combine(parts, expected):
     assert combine(parts) == expected
 
 
-@pytest.mark.parametrize("parts, carries, expected", [
-    (["holds", "unverifiable"], [True, True], "unverifiable"),     # the point itself unchecked
-    (["holds", "unverifiable"], [True, False], "holds"),           # only a detail unchecked
-    (["wrong", "unverifiable"], [False, True], "wrong"),           # a contradiction stands
-    (["holds", "wrong", "unverifiable"], [True, True, True], "mixed"),
-    (["understated", "unverifiable"], [False, True], "unverifiable"),
-])
+@pytest.mark.parametrize(
+    "parts, carries, expected",
+    [
+        (["holds", "unverifiable"], [True, True], "unverifiable"),  # the point itself unchecked
+        (["holds", "unverifiable"], [True, False], "holds"),  # only a detail unchecked
+        (["wrong", "unverifiable"], [False, True], "wrong"),  # a contradiction stands
+        (["holds", "wrong", "unverifiable"], [True, True, True], "mixed"),
+        (["understated", "unverifiable"], [False, True], "unverifiable"),
+    ],
+)
 def test_combine_point_carrying_part_caps(parts, carries, expected):
     assert combine(parts, carries=carries) == expected
 

@@ -5,6 +5,7 @@ record); the `verified_on` column of every facts.csv is its per-row summary. The
 two together and to the files they name: an entry cannot point at nothing, a date cannot be in one
 place and not the other, and a `primary` row cannot join the data unverified without being listed.
 """
+
 import fnmatch
 
 import pandas as pd
@@ -18,10 +19,16 @@ FACTS_FILES = sorted(p.relative_to(DATA).as_posix() for p in DATA.glob("*/facts.
 # Facts rows labelled `primary` that no audit read at their primary record: added after the audits
 # of 2026-12-01, or not re-read by them. Allowed, but listed: a new unverified primary row fails.
 UNVERIFIED_PRIMARY = {
-    "ai/facts.csv": {"v3_report_llama405b_mmlu", "v3_report_llama405b_gpqa", "v3_report_v3_mmlu",
-                     "v3_report_v3_gpqa", "dsv3_deployment_h800",
-                     "neuralwatt_r1_70b_energy_vs_llama33", "neuralwatt_r1_70b_runtime_ratio",
-                     "neuralwatt_r1_70b_speed_gap"},
+    "ai/facts.csv": {
+        "v3_report_llama405b_mmlu",
+        "v3_report_llama405b_gpqa",
+        "v3_report_v3_mmlu",
+        "v3_report_v3_gpqa",
+        "dsv3_deployment_h800",
+        "neuralwatt_r1_70b_energy_vs_llama33",
+        "neuralwatt_r1_70b_runtime_ratio",
+        "neuralwatt_r1_70b_speed_gap",
+    },
     "energy/facts.csv": {"eu_module_cost_gap_2025"},
     "power/facts.csv": {"tmi1_microsoft_purpose"},
     "trade/facts.csv": {"bis_advanced_computing_rule_2023"},

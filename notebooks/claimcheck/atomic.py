@@ -19,6 +19,7 @@ are held until the swap is done or undone, then undo it. If putting an original 
 the undo goes on with the other files, the backup of each file it could not restore is kept, and
 `Incomplete` says which files are left changed and where their originals are.
 """
+
 from __future__ import annotations
 
 import os
@@ -107,10 +108,15 @@ def write_output(path, data, what: str = "file") -> bool:
     if old == new:
         return False
     if not regenerating():
-        change = ("does not exist yet" if old is None else
-                  f"would change ({len(new):,} bytes from this run, {len(old):,} in the file)")
-        raise OutputChanged(f"{rel(path)}: this {what} {change}; if that is intended, re-run with "
-                            f"{REGENERATE}=1 to write it")
+        change = (
+            "does not exist yet"
+            if old is None
+            else f"would change ({len(new):,} bytes from this run, {len(old):,} in the file)"
+        )
+        raise OutputChanged(
+            f"{rel(path)}: this {what} {change}; if that is intended, re-run with "
+            f"{REGENERATE}=1 to write it"
+        )
     write_atomic(path, new)
     return True
 

@@ -7,6 +7,7 @@ said. Plain HTML (paragraphs, a table with `align` attributes, bold) that reads 
 every <style> block and class attribute removed, as GitHub and an untrusted JupyterLab show it;
 a plain-text version for clients that show no HTML.
 """
+
 from __future__ import annotations
 
 import html
@@ -15,8 +16,7 @@ import re
 import pandas as pd
 
 from .formats import readable
-from .load import load_claims
-from .load import load_parts
+from .load import load_claims, load_parts
 from .tables import no_maths
 
 ARTICLES = {"A": "article A", "B": "article B", "A+B": "articles A and B"}
@@ -29,7 +29,9 @@ def source_of_claim(entry, root=None) -> str:
     from .paths import DATA
 
     articles = load_table("articles.csv", root or DATA).set_index("article")
-    unknown = [a for a in entry["article"].split("+") if not isinstance(articles.loc[a, "url"], str)]
+    unknown = [
+        a for a in entry["article"].split("+") if not isinstance(articles.loc[a, "url"], str)
+    ]
     note = "".join(f"; where article {a} was published could not be found" for a in unknown)
     return f"{ARTICLES[entry['article']]}, paragraph {entry['paragraph']}{note}"
 
@@ -48,8 +50,10 @@ def judgement_note(row: dict) -> str:
     """For a verdict set by judgement: what the numeric rule alone said, in plain words."""
     rule = row.get("rule_verdict")
     if rule and rule != row["verdict"]:
-        return (f"Set by judgement: comparing the figures alone gives “{rule}”; the reason above says "
-                f"why the verdict is “{row['verdict']}”.")
+        return (
+            f"Set by judgement: comparing the figures alone gives “{rule}”; the reason above says "
+            f"why the verdict is “{row['verdict']}”."
+        )
     return ""
 
 
@@ -63,8 +67,9 @@ def _esc(text) -> str:
     return no_maths(LINK.sub(lambda m: f'<a href="{html.escape(m[2])}">{m[1]}</a>', escaped))
 
 
-def card_parts(row: dict, part_rows=(), claims: pd.DataFrame | None = None,
-               parts: pd.DataFrame | None = None) -> dict:
+def card_parts(
+    row: dict, part_rows=(), claims: pd.DataFrame | None = None, parts: pd.DataFrame | None = None
+) -> dict:
     """The card's pieces as plain text: title, source, verdict, conclusion, evidence rows, why."""
     claims = load_claims() if claims is None else claims
     entry = claims.loc[row["claim_id"]]
@@ -77,21 +82,34 @@ def card_parts(row: dict, part_rows=(), claims: pd.DataFrame | None = None,
             evidence.append((part["label"], part["claimed_text"], found_text(p), p["verdict"]))
     else:
         evidence.append(("", entry["claimed_text"], found_text(row), row["verdict"]))
-    return {"title": entry["claim_short"], "quote": entry["quote"], "where": where,
-            "verdict": row["verdict"], "conclusion": row.get("conclusion", ""), "evidence": evidence,
-            "reason": row["reason"], "judgement": judgement_note(row), "sources": row["sources"],
-            "evidence_date": row.get("evidence_date", "")}
+    return {
+        "title": entry["claim_short"],
+        "quote": entry["quote"],
+        "where": where,
+        "verdict": row["verdict"],
+        "conclusion": row.get("conclusion", ""),
+        "evidence": evidence,
+        "reason": row["reason"],
+        "judgement": judgement_note(row),
+        "sources": row["sources"],
+        "evidence_date": row.get("evidence_date", ""),
+    }
 
 
 def card_html(pieces: dict) -> str:
     """The card as sanitiser-proof HTML."""
-    out = ['<blockquote class="tex2jax_ignore mathjax_ignore">',
-           f"<p><b>{_esc(pieces['title'])}</b><br>{_esc(pieces['quote'])} ({_esc(pieces['where'])})</p>",
-           f"<p>Verdict: <b>{_esc(pieces['verdict'].upper())}</b>"
-           + (f" (evidence to {_esc(pieces['evidence_date'])})" if pieces["evidence_date"] else "")
-           + (f". {_esc(pieces['conclusion'])}" if pieces["conclusion"] else "") + "</p>"]
+    out = [
+        '<blockquote class="tex2jax_ignore mathjax_ignore">',
+        f"<p><b>{_esc(pieces['title'])}</b><br>{_esc(pieces['quote'])} ({_esc(pieces['where'])})</p>",
+        f"<p>Verdict: <b>{_esc(pieces['verdict'].upper())}</b>"
+        + (f" (evidence to {_esc(pieces['evidence_date'])})" if pieces["evidence_date"] else "")
+        + (f". {_esc(pieces['conclusion'])}" if pieces["conclusion"] else "")
+        + "</p>",
+    ]
     compound = len(pieces["evidence"]) > 1 or pieces["evidence"][0][0]
-    head = ["part", "the article", "we found", "verdict"] if compound else ["the article", "we found"]
+    head = (
+        ["part", "the article", "we found", "verdict"] if compound else ["the article", "we found"]
+    )
     out.append("<table><tr>" + "".join(f"<th {CELL}>{h}</th>" for h in head) + "</tr>")
     for label, claimed, ours, verdict in pieces["evidence"]:
         cells = [label, claimed, ours, verdict] if compound else [claimed, ours]
@@ -107,11 +125,17 @@ def card_html(pieces: dict) -> str:
 
 def card_text(pieces: dict) -> str:
     """The card as plain text (clients that show no HTML; nbval's comparison)."""
-    lines = [pieces["title"], f"{pieces['quote']} ({pieces['where']})",
-             f"VERDICT: {pieces['verdict'].upper()}" + (f". {pieces['conclusion']}" if pieces["conclusion"] else "")]
+    lines = [
+        pieces["title"],
+        f"{pieces['quote']} ({pieces['where']})",
+        f"VERDICT: {pieces['verdict'].upper()}"
+        + (f". {pieces['conclusion']}" if pieces["conclusion"] else ""),
+    ]
     for label, claimed, ours, verdict in pieces["evidence"]:
         lead = f"- {label}: " if label else "- "
-        lines.append(f"{lead}the article: {claimed} · we found: {ours}" + (f" · {verdict}" if label else ""))
+        lines.append(
+            f"{lead}the article: {claimed} · we found: {ours}" + (f" · {verdict}" if label else "")
+        )
     lines.append(f"Why: {pieces['reason']}")
     if pieces["judgement"]:
         lines.append(pieces["judgement"])
@@ -134,8 +158,12 @@ def show_sources(*files: str) -> None:
     from .tables import show_table
 
     sources = source_of(*files)[["publisher", "as_of", "licence"]].reset_index()
-    show_table(sources.rename(columns={"file": "data file", "publisher": "published by", "as_of": "as of"}),
-               index=False)
+    show_table(
+        sources.rename(
+            columns={"file": "data file", "publisher": "published by", "as_of": "as of"}
+        ),
+        index=False,
+    )
 
 
 def show_markdown_table(frame: pd.DataFrame) -> None:
@@ -144,10 +172,16 @@ def show_markdown_table(frame: pd.DataFrame) -> None:
     from IPython.display import display
 
     def cell(value) -> str:
-        return no_maths("" if pd.isna(value) else str(value)).replace("|", "\\|").replace("\n", " ")
+        return (
+            no_maths("" if pd.isna(value) else str(value)).replace("|", "\\|").replace("\n", " ")
+        )
 
-    lines = ["| " + " | ".join(cell(c) for c in frame.columns) + " |",
-             "|" + "---|" * len(frame.columns)]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    lines = [
+        "| " + " | ".join(cell(c) for c in frame.columns) + " |",
+        "|" + "---|" * len(frame.columns),
+    ]
+    lines += [
+        "| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)
+    ]
     text = "\n".join(lines)
     display({"text/markdown": text, "text/plain": text}, raw=True)

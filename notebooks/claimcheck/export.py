@@ -23,6 +23,7 @@ record does not give is left out, never invented:
   `python -m claimcheck.export --base-url https://github.com/<owner>/<repo>/blob/main/`, which
   prints (or, with --output, writes) the reviews with absolute urls and leaves data/ alone.
 """
+
 from __future__ import annotations
 
 import csv
@@ -34,9 +35,8 @@ from urllib.parse import urljoin
 
 import pandas as pd
 
-from .load import load_claims, load_table
+from .load import load_claims, load_parts, load_table
 from .paths import DATA, ROOT
-from .load import load_parts
 from .results import read_results
 from .verdict import COMBINED, CONTRADICTS, DEFINITIONS, SEVERITY, SUPPORTS
 
@@ -46,9 +46,31 @@ CLAIMS_PAGE_REF = "notebooks/README.md"  # the claims page, relative to the repo
 PENDING = "pending"
 MAX_CLAIM_REVIEWED = 75  # Google's profile: "try to keep this less than 75 characters"
 
-COLUMNS = ["claim_id", "part", "article", "paragraph", "quote", "claim", "claim_short", "part_label",
-           "judged", "claimed_value", "measured_value", "unit", "found", "verdict", "rule_verdict",
-           "robust", "conclusion", "reason", "sources", "evidence_date", "notebook", "section", "link"]
+COLUMNS = [
+    "claim_id",
+    "part",
+    "article",
+    "paragraph",
+    "quote",
+    "claim",
+    "claim_short",
+    "part_label",
+    "judged",
+    "claimed_value",
+    "measured_value",
+    "unit",
+    "found",
+    "verdict",
+    "rule_verdict",
+    "robust",
+    "conclusion",
+    "reason",
+    "sources",
+    "evidence_date",
+    "notebook",
+    "section",
+    "link",
+]
 
 # Verdicts that say nothing about how true the claim is, so have no place on the ordinal scale:
 # `combine` sets unverifiable parts aside for the same reason.
@@ -63,17 +85,26 @@ def rating_scale() -> dict[str, int]:
     article's point (SUPPORTS) and those that contradict it (CONTRADICTS). A *mixed* claim has
     parts on both sides, so it sits between the two: below every verdict that wholly supports the
     point, above every verdict that wholly contradicts it. Higher is truer, as the profile asks."""
-    supports, contradicts = max(SEVERITY[v] for v in SUPPORTS), min(SEVERITY[v] for v in CONTRADICTS)
+    supports, contradicts = (
+        max(SEVERITY[v] for v in SUPPORTS),
+        min(SEVERITY[v] for v in CONTRADICTS),
+    )
     if supports >= contradicts:
-        raise ValueError("the verdict rule's SUPPORTS and CONTRADICTS overlap in SEVERITY: no place for mixed")
+        raise ValueError(
+            "the verdict rule's SUPPORTS and CONTRADICTS overlap in SEVERITY: no place for mixed"
+        )
     levels = sorted(set(SEVERITY.values()), reverse=True)  # worst first
-    ladder = [s for s in levels if s >= contradicts] + ["mixed"] + [s for s in levels if s <= supports]
+    ladder = (
+        [s for s in levels if s >= contradicts] + ["mixed"] + [s for s in levels if s <= supports]
+    )
     value = {step: i + 1 for i, step in enumerate(ladder)}
     scale = {word: value[SEVERITY[word]] for word in SEVERITY}
     scale.update({word: value["mixed"] for word in COMBINED})
     unplaced = [w for w in DEFINITIONS if w not in scale and w not in OFF_SCALE]
     if unplaced:
-        raise ValueError(f"verdict(s) {unplaced} have no place on the rating scale nor in OFF_SCALE")
+        raise ValueError(
+            f"verdict(s) {unplaced} have no place on the rating scale nor in OFF_SCALE"
+        )
     return {word: scale[word] for word in DEFINITIONS if word in scale}
 
 
@@ -106,7 +137,9 @@ def claim_links(claims: pd.DataFrame) -> dict:
     """{claim_id: 'notebooks/README.md#<anchor>'}: the claim's section of the claims page."""
     from .pages import anchors
 
-    return {claim_id: f"{CLAIMS_PAGE_REF}#{anchor}" for claim_id, anchor in anchors(claims).items()}
+    return {
+        claim_id: f"{CLAIMS_PAGE_REF}#{anchor}" for claim_id, anchor in anchors(claims).items()
+    }
 
 
 def verdicts_table(root: Path = DATA) -> pd.DataFrame:
@@ -126,15 +159,32 @@ def verdicts_table(root: Path = DATA) -> pd.DataFrame:
             if not found and part:
                 continue  # a pending claim: one row, no parts
             row = {
-                "claim_id": claim_id, "part": part, "article": entry["article"],
+                "claim_id": claim_id,
+                "part": part,
+                "article": entry["article"],
                 "paragraph": entry["paragraph"],
                 "quote": entry["quote"] if part_entry is None else part_entry["quote"],
-                "claim": entry["claim"], "claim_short": entry["claim_short"],
-                "part_label": "" if part_entry is None else part_entry["label"], "judged": entry["judged"],
-                "notebook": entry["notebook"], "section": entry["section"], "link": links[claim_id],
+                "claim": entry["claim"],
+                "claim_short": entry["claim_short"],
+                "part_label": "" if part_entry is None else part_entry["label"],
+                "judged": entry["judged"],
+                "notebook": entry["notebook"],
+                "section": entry["section"],
+                "link": links[claim_id],
             }
-            for column in ("claimed_value", "measured_value", "unit", "found", "verdict", "rule_verdict",
-                           "robust", "conclusion", "reason", "sources", "evidence_date"):
+            for column in (
+                "claimed_value",
+                "measured_value",
+                "unit",
+                "found",
+                "verdict",
+                "rule_verdict",
+                "robust",
+                "conclusion",
+                "reason",
+                "sources",
+                "evidence_date",
+            ):
                 row[column] = _text(result[column]) if found else ""
             if not found:
                 row["verdict"] = PENDING
@@ -157,7 +207,7 @@ def maintainers(citation: Path = ROOT / "CITATION.cff") -> list[str]:
     if "authors:" not in lines:
         raise ValueError(f"{citation.name}: no 'authors:' list")
     names = []
-    for line in lines[lines.index("authors:") + 1:]:
+    for line in lines[lines.index("authors:") + 1 :]:
         if line and not line.startswith((" ", "-")):
             break
         match = re.fullmatch(r"\s*-?\s*name:\s*(\"?)(.+?)\1\s*", line)
@@ -187,7 +237,10 @@ def article_author(article) -> dict | None:
     name, _, affiliation = author.partition(" (")
     person = {"@type": "Person", "name": name.strip()}
     if affiliation:
-        person["affiliation"] = {"@type": "Organization", "name": affiliation.removesuffix(")").strip()}
+        person["affiliation"] = {
+            "@type": "Organization",
+            "name": affiliation.removesuffix(")").strip(),
+        }
     return person
 
 
@@ -227,8 +280,10 @@ def verdict_dates(root: Path = DATA) -> dict:
         last = group.iloc[-1]
         now = overall.get(claim_id)
         if now is not None and now != last["new_verdict"]:
-            raise ValueError(f"data/corrections.csv: the last entry for {claim_id} says "
-                             f"'{last['new_verdict']}', data/results says '{now}'; log the change")
+            raise ValueError(
+                f"data/corrections.csv: the last entry for {claim_id} says "
+                f"'{last['new_verdict']}', data/results says '{now}'; log the change"
+            )
         dates[claim_id] = last["date"]
     return {claim_id: dates.get(claim_id, first).date().isoformat() for claim_id in overall.index}
 
@@ -249,23 +304,27 @@ def claimreview(root: Path = DATA) -> list[dict]:
         row = overall.loc[claim_id]
         short = entry["claim_short"]
         if len(short) > MAX_CLAIM_REVIEWED:
-            raise ValueError(f"data/claims.csv: the short form of {claim_id} is {len(short)} characters "
-                             f"(at most {MAX_CLAIM_REVIEWED})")
+            raise ValueError(
+                f"data/claims.csv: the short form of {claim_id} is {len(short)} characters "
+                f"(at most {MAX_CLAIM_REVIEWED})"
+            )
         rating = {"@type": "Rating", "alternateName": row["verdict"]}
         if row["verdict"] in scale:
             rating.update(ratingValue=scale[row["verdict"]], bestRating=best, worstRating=worst)
         if _text(row["conclusion"]):
             rating["ratingExplanation"] = row["conclusion"]
-        reviews.append({
-            "@context": "https://schema.org",
-            "@type": "ClaimReview",
-            "url": links[claim_id],
-            "claimReviewed": short,
-            "itemReviewed": claim_item(entry, articles),
-            "author": {"@type": "Organization", "name": organisation},
-            "datePublished": dates[claim_id],
-            "reviewRating": rating,
-        })
+        reviews.append(
+            {
+                "@context": "https://schema.org",
+                "@type": "ClaimReview",
+                "url": links[claim_id],
+                "claimReviewed": short,
+                "itemReviewed": claim_item(entry, articles),
+                "author": {"@type": "Organization", "name": organisation},
+                "datePublished": dates[claim_id],
+                "reviewRating": rating,
+            }
+        )
     return reviews
 
 
@@ -277,7 +336,10 @@ def claimreview_json(reviews: list[dict]) -> str:
 def export_files(root: Path = DATA) -> dict:
     """{path: text} of data/verdicts.csv and data/claimreview.json (the ledger command writes them)."""
     root = Path(root)
-    return {root / VERDICTS_FILE: verdicts_csv(root), root / CLAIMREVIEW_FILE: claimreview_json(claimreview(root))}
+    return {
+        root / VERDICTS_FILE: verdicts_csv(root),
+        root / CLAIMREVIEW_FILE: claimreview_json(claimreview(root)),
+    }
 
 
 def with_base_url(reviews: list[dict], base_url: str) -> list[dict]:
@@ -298,7 +360,9 @@ def main(argv=None) -> int:
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m claimcheck.export", description=main.__doc__)
-    parser.add_argument("--base-url", required=True, help="the repository root's published address")
+    parser.add_argument(
+        "--base-url", required=True, help="the repository root's published address"
+    )
     parser.add_argument("--output", type=Path, help="write here instead of printing")
     args = parser.parse_args(argv)
     try:

@@ -1,4 +1,5 @@
 """How numbers are written for readers (one place for the package's formatting)."""
+
 from __future__ import annotations
 
 import math

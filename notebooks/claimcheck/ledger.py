@@ -4,6 +4,7 @@ generated blocks (coverage, tally, legend, findings, corrections).
 Used by 00_claims_ledger.ipynb and by `python -m claimcheck.ledger`, which rewrites the generated
 blocks of README.md; a test keeps README.md equal to what data/ holds.
 """
+
 from __future__ import annotations
 
 import re
@@ -12,11 +13,10 @@ from pathlib import Path
 import pandas as pd
 
 from .formats import readable
-from .load import load_claims, load_table
-from .paths import DATA, ROOT
-from .load import load_parts
-from .results import read_results
+from .load import load_claims, load_parts, load_table
 from .pages import corrections_markdown, escape  # noqa: F401  (re-exported for the notebooks)
+from .paths import DATA, ROOT
+from .results import read_results
 from .verdict import DEFINITIONS
 
 PENDING = "pending"
@@ -28,19 +28,43 @@ def ledger(root: Path = DATA) -> pd.DataFrame:
 
     A claim whose notebook has not written its verdict yet shows as 'pending'."""
     claims = load_claims(root)
-    results = read_results(root)  # a row naming an unknown claim is refused there, with its file and line
+    results = read_results(
+        root
+    )  # a row naming an unknown claim is refused there, with its file and line
     overall = results[results["part"] == ""]
-    table = claims.join(overall[["measured_value", "found", "verdict", "rule_verdict", "robust", "conclusion",
-                                 "reason", "sources", "evidence_date"]])
+    table = claims.join(
+        overall[
+            [
+                "measured_value",
+                "found",
+                "verdict",
+                "rule_verdict",
+                "robust",
+                "conclusion",
+                "reason",
+                "sources",
+                "evidence_date",
+            ]
+        ]
+    )
     table["conclusion"] = table["conclusion"].fillna("")
     waiting = table["verdict"].isna()
     table["verdict"] = table["verdict"].fillna(PENDING)
-    table["reason"] = table["reason"].where(~waiting, "the notebook that checks this claim has not written it yet")
+    table["reason"] = table["reason"].where(
+        ~waiting, "the notebook that checks this claim has not written it yet"
+    )
     table["verdict_shown"] = [
-        f"{v} (in hindsight, evidence to {d.date().isoformat()})" if j == "in hindsight" and isinstance(d, pd.Timestamp)
-        else v for v, j, d in zip(table["verdict"], table["judged"], table["evidence_date"])]
+        f"{v} (in hindsight, evidence to {d.date().isoformat()})"
+        if j == "in hindsight" and isinstance(d, pd.Timestamp)
+        else v
+        for v, j, d in zip(table["verdict"], table["judged"], table["evidence_date"])
+    ]
     table["ours"] = [
-        "—" if pd.isna(m) or m == "" else f"{readable(m)} {u}" if u not in ("statement", "weekday") else str(m)
+        "—"
+        if pd.isna(m) or m == ""
+        else f"{readable(m)} {u}"
+        if u not in ("statement", "weekday")
+        else str(m)
         for m, u in zip(table["measured_value"], table["unit"])
     ]
     # a compound claim has no single figure: show its parts' figures in the registry's order
@@ -50,8 +74,9 @@ def ledger(root: Path = DATA) -> pd.DataFrame:
         names = [p for c, p in registry if c == claim_id]
         shown = [measured.get((claim_id, p)) for p in names]
         if any(isinstance(m, str) for m in shown):
-            table.loc[claim_id, "ours"] = " / ".join(readable(m) if isinstance(m, str) and m else "—"
-                                                     for m in shown)
+            table.loc[claim_id, "ours"] = " / ".join(
+                readable(m) if isinstance(m, str) and m else "—" for m in shown
+            )
     return table
 
 
@@ -77,16 +102,22 @@ def tally_sentence(table: pd.DataFrame) -> str:
     return f"Verdicts on the {len(table)} claims: " + ", ".join(parts_) + "."
 
 
-def coverage_sentence(table: pd.DataFrame, root: Path = DATA, link: str | None = "data/not_checked.csv") -> str:
+def coverage_sentence(
+    table: pd.DataFrame, root: Path = DATA, link: str | None = "data/not_checked.csv"
+) -> str:
     """What is covered, in one sentence (Markdown, or plain text when `link` is None)."""
-    left_out = load_table("not_checked.csv", root) if (Path(root) / "not_checked.csv").is_file() else []
+    left_out = (
+        load_table("not_checked.csv", root) if (Path(root) / "not_checked.csv").is_file() else []
+    )
     hindsight = int((table["judged"] == "in hindsight").sum())
     where = f"[{link.rsplit('/', 1)[-1]}]({link})" if link else "the list at the end of this page"
-    text = (f"This repository checks **{len(table)} claims** of the two articles "
-            f"({len(table) - hindsight} as they stood in January 2025 and {hindsight} "
-            f"{'prediction' if hindsight == 1 else 'predictions'} judged in "
-            f"hindsight) and lists the **{len(left_out)} other statements** it leaves out, each with the "
-            f"reason, in {where}.")
+    text = (
+        f"This repository checks **{len(table)} claims** of the two articles "
+        f"({len(table) - hindsight} as they stood in January 2025 and {hindsight} "
+        f"{'prediction' if hindsight == 1 else 'predictions'} judged in "
+        f"hindsight) and lists the **{len(left_out)} other statements** it leaves out, each with the "
+        f"reason, in {where}."
+    )
     return text if link else text.replace("**", "")
 
 
@@ -122,8 +153,10 @@ def subjects_markdown(table: pd.DataFrame) -> str:
             continue
         out += [f"**{title}**", "", "| Claim | Verdict |", "|---|---|"]
         for claim_id, row in group.iterrows():
-            out.append(f"| [{escape(row['claim_short'])}](notebooks/README.md#{links[claim_id]}) | "
-                       f"{row['verdict_shown']} |")
+            out.append(
+                f"| [{escape(row['claim_short'])}](notebooks/README.md#{links[claim_id]}) | "
+                f"{row['verdict_shown']} |"
+            )
         out.append("")
     return "\n".join(out)
 
@@ -140,8 +173,10 @@ def blocks(root: Path = DATA) -> dict:
 
 
 def _marker(name: str) -> tuple[str, str]:
-    return (f"<!-- {name}:start (generated by `python -m claimcheck.ledger` from data/; do not edit) -->",
-            f"<!-- {name}:end -->")
+    return (
+        f"<!-- {name}:start (generated by `python -m claimcheck.ledger` from data/; do not edit) -->",
+        f"<!-- {name}:end -->",
+    )
 
 
 def render_readme(text: str, root: Path = DATA) -> str:
@@ -170,8 +205,11 @@ def generated_files(root: Path = DATA) -> dict:
     from .export import export_files
     from .pages import CLAIMS_PAGE, claims_page
 
-    return {README: render_readme(README.read_text(encoding="utf-8"), root), CLAIMS_PAGE: claims_page(root),
-            **export_files(root)}
+    return {
+        README: render_readme(README.read_text(encoding="utf-8"), root),
+        CLAIMS_PAGE: claims_page(root),
+        **export_files(root),
+    }
 
 
 def main(argv=None) -> int:
@@ -181,24 +219,32 @@ def main(argv=None) -> int:
     says which are stale (exit 1) and changes nothing."""
     import argparse
 
-    from .paths import rel
     from .pages import update_openings
+    from .paths import rel
 
     parser = argparse.ArgumentParser(prog="python -m claimcheck.ledger", description=main.__doc__)
     parser.add_argument("--check", action="store_true", help="report stale pages, change nothing")
     args = parser.parse_args(argv)
-    stale = [rel(path) for path, text in generated_files().items()
-             if not path.is_file() or path.read_text(encoding="utf-8") != text]
+    stale = [
+        rel(path)
+        for path, text in generated_files().items()
+        if not path.is_file() or path.read_text(encoding="utf-8") != text
+    ]
     stale += update_openings(check=True)
     if args.check:
-        print("stale: " + ", ".join(stale) + "; run `python -m claimcheck.ledger`" if stale
-              else "every generated page is up to date")
+        print(
+            "stale: " + ", ".join(stale) + "; run `python -m claimcheck.ledger`"
+            if stale
+            else "every generated page is up to date"
+        )
         return 1 if stale else 0
     for path, text in generated_files().items():
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
     update_openings()
-    print("updated: " + ", ".join(stale) if stale else "every generated page was already up to date")
+    print(
+        "updated: " + ", ".join(stale) if stale else "every generated page was already up to date"
+    )
     return 0
 
 

@@ -9,6 +9,7 @@ line breaks inside quoted fields, as an editor shows them).
 `load_table` is the one reader: every other loader calls it, and the market refresh passes the
 text it is about to write through it (`text=`), so a download meets the same schema as the file.
 """
+
 from __future__ import annotations
 
 import csv
@@ -51,7 +52,9 @@ def schema_for(relpath: str) -> Schema:
     for pattern, schema in SCHEMAS.items():
         if fnmatch.fnmatch(relpath, pattern):
             return schema
-    raise DataError(f"data/{relpath}", "no schema is declared for this file (add one to claimcheck/schemas.py)")
+    raise DataError(
+        f"data/{relpath}", "no schema is declared for this file (add one to claimcheck/schemas.py)"
+    )
 
 
 def _fail(path, problem: str):
@@ -60,8 +63,11 @@ def _fail(path, problem: str):
 
 def _too_big(shown: str, size: int) -> None:
     if size > MAX_BYTES:
-        _fail(shown, f"{size / 1e6:,.1f} MB, over the {MAX_BYTES // 10**6} MB a data file may have (the "
-                     "largest in the repository is under 100 kB): is it the right file?")
+        _fail(
+            shown,
+            f"{size / 1e6:,.1f} MB, over the {MAX_BYTES // 10**6} MB a data file may have (the "
+            "largest in the repository is under 100 kB): is it the right file?",
+        )
 
 
 def _read_text(path: Path) -> str:
@@ -91,8 +97,10 @@ def _not_utf8(data: bytes, exc: UnicodeDecodeError) -> str:
         guess = "the file is UTF-16 text"
     else:
         guess = "Latin-1 or Windows-1252 text?"
-    return (f"not UTF-8 text: byte 0x{data[exc.start]:02x} on line {line}, column {column} cannot be "
-            f"read ({guess}); save the file as UTF-8")
+    return (
+        f"not UTF-8 text: byte 0x{data[exc.start]:02x} on line {line}, column {column} cannot be "
+        f"read ({guess}); save the file as UTF-8"
+    )
 
 
 def _records(shown: str, text: str) -> tuple[list[list[str]], list[int]]:
@@ -106,16 +114,25 @@ def _records(shown: str, text: str) -> tuple[list[list[str]], list[int]]:
     lone_cr = LONE_CR.search(text)
     if lone_cr:
         if "\n" not in text:
-            _fail(shown, "its line breaks are carriage returns only (CR, the old Mac convention), so it "
-                         "reads as one line; save it with LF (or CRLF) line breaks")
+            _fail(
+                shown,
+                "its line breaks are carriage returns only (CR, the old Mac convention), so it "
+                "reads as one line; save it with LF (or CRLF) line breaks",
+            )
         line = text.count("\n", 0, lone_cr.start()) + 1
-        _fail(shown, f"line {line} ends in a lone carriage return (CR, not LF or CRLF); save the file "
-                     "with LF (or CRLF) line breaks")
+        _fail(
+            shown,
+            f"line {line} ends in a lone carriage return (CR, not LF or CRLF); save the file "
+            "with LF (or CRLF) line breaks",
+        )
     if not text.endswith("\n"):
         last = text.count("\n") + 1
-        _fail(shown, f"line {last} does not end with a line break: refused because a cut-off last row "
-                     f"can look complete; if line {last} is whole, add a line break at its end "
-                     f"(for example: echo >> {shown.removesuffix(' (new text)')})")
+        _fail(
+            shown,
+            f"line {last} does not end with a line break: refused because a cut-off last row "
+            f"can look complete; if line {last} is whole, add a line break at its end "
+            f"(for example: echo >> {shown.removesuffix(' (new text)')})",
+        )
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records, starts, previous = [], [], 0
     try:
@@ -136,8 +153,11 @@ class _Lines:
     def __init__(self, header: list[str], starts: list[int], body: list[list[str]]):
         self.columns = {name: j for j, name in enumerate(header)}
         self.starts = starts
-        self.breaks = {i: [0, *accumulate(f.count("\n") for f in row)] for i, row in enumerate(body)
-                       if any("\n" in f for f in row)}
+        self.breaks = {
+            i: [0, *accumulate(f.count("\n") for f in row)]
+            for i, row in enumerate(body)
+            if any("\n" in f for f in row)
+        }
 
     def of(self, i: int, column: str | None = None) -> int:
         extra = self.breaks.get(i)
@@ -160,7 +180,9 @@ def _convert(fail, frame: pd.DataFrame, column: str, kind: str, nullable: bool) 
         bad |= parsed.isna() & ~empty
         if bad.any():
             i = int(bad.idxmax())
-            fail(i, f"unparsable date '{raw[i]}' in column '{column}'; expected YYYY-MM-DD", column)
+            fail(
+                i, f"unparsable date '{raw[i]}' in column '{column}'; expected YYYY-MM-DD", column
+            )
         return parsed
     numbers = pd.to_numeric(raw.where(~empty, None), errors="coerce").astype("float64")
     bad = numbers.isna() & ~empty
@@ -179,7 +201,11 @@ def _convert(fail, frame: pd.DataFrame, column: str, kind: str, nullable: bool) 
         huge = numbers.abs() > MAX_INT
         if huge.any():
             i = int(huge.idxmax())
-            fail(i, f"integer value '{raw[i]}' in column '{column}' is out of range (above 2**53)", column)
+            fail(
+                i,
+                f"integer value '{raw[i]}' in column '{column}' is out of range (above 2**53)",
+                column,
+            )
         return numbers.astype("Int64")
     return numbers
 
@@ -213,8 +239,11 @@ def _table(relpath: str, root: Path, text: str | None = None) -> pd.DataFrame:
         bad = ~out[column].isin(known) & out[column].notna()
         if bad.any():
             i = int(bad.idxmax())
-            _fail(shown, f"unknown {column.replace('_', ' ')} '{out[column][i]}' (not in data/{target}) "
-                         f"(line {lines.of(i, column)})")
+            _fail(
+                shown,
+                f"unknown {column.replace('_', ' ')} '{out[column][i]}' (not in data/{target}) "
+                f"(line {lines.of(i, column)})",
+            )
     return out
 
 
@@ -239,7 +268,9 @@ def _check(shown: str, schema, content: str) -> tuple[pd.DataFrame, _Lines]:
             _fail(shown, f"column '{name}' appears twice in the header (line {starts[0]})")
     for i, row in enumerate(body):
         if len(row) != len(header):
-            _fail(shown, f"line {lines.of(i)} has {len(row)} fields but the header has {len(header)}")
+            _fail(
+                shown, f"line {lines.of(i)} has {len(row)} fields but the header has {len(header)}"
+            )
     if not body:
         _fail(shown, "empty file (a header but no data rows)")
     frame = pd.DataFrame(body, columns=header, dtype="string").astype(object)
@@ -263,14 +294,24 @@ def _check(shown: str, schema, content: str) -> tuple[pd.DataFrame, _Lines]:
         if dup.any():
             i = int(dup.idxmax())
             value = out.loc[i, list(schema.key)].tolist()
-            shown_key = value[0].date().isoformat() if schema.key == ("date",) else ", ".join(map(str, value))
-            fail(i, f"duplicate {'date' if schema.key == ('date',) else 'key'} {shown_key}", schema.key[0])
+            shown_key = (
+                value[0].date().isoformat()
+                if schema.key == ("date",)
+                else ", ".join(map(str, value))
+            )
+            fail(
+                i,
+                f"duplicate {'date' if schema.key == ('date',) else 'key'} {shown_key}",
+                schema.key[0],
+            )
     if schema.sort:
         steps = out[schema.sort].diff().dt.days
         if (steps <= 0).any():
             fail(int((steps <= 0).idxmax()), "dates not in increasing order", schema.sort)
-    for columns, test, word in ((schema.positive, lambda s: s > 0, "non-positive"),
-                                (schema.nonnegative, lambda s: s >= 0, "negative")):
+    for columns, test, word in (
+        (schema.positive, lambda s: s > 0, "non-positive"),
+        (schema.nonnegative, lambda s: s >= 0, "negative"),
+    ):
         for column in columns:
             if column in out:
                 bad = ~test(out[column]) & out[column].notna()
@@ -306,7 +347,11 @@ def load_prices(ticker: str, root: Path = DATA) -> pd.DataFrame:
         raise DataError(f"data/market/tickers.csv: unknown ticker '{ticker}'")
     entry = manifest.loc[ticker]
     frame = load_table(f"market/{entry['file']}", root).set_index("date")
-    frame.attrs = {"ticker": ticker, "close_basis": entry["close_basis"], "file": f"data/market/{entry['file']}"}
+    frame.attrs = {
+        "ticker": ticker,
+        "close_basis": entry["close_basis"],
+        "file": f"data/market/{entry['file']}",
+    }
     return frame
 
 

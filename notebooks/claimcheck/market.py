@@ -12,6 +12,7 @@ and a press print (`market/press_figures.csv`, quality primary or secondary). Bo
 records; prints that disagree are kept as cross-checks. Returns and event studies use adjusted
 closes instead (`claimcheck.adjusted_close`), which are a different quantity.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -22,8 +23,8 @@ from .load import DataError, load_table
 from .paths import DATA
 
 TICKER = "NVDA"
-BEFORE = pd.Timestamp("2025-01-24")   # the last trading day before the sell-off (a Friday)
-EVENT = pd.Timestamp("2025-01-27")    # the sell-off (a Monday)
+BEFORE = pd.Timestamp("2025-01-24")  # the last trading day before the sell-off (a Friday)
+EVENT = pd.Timestamp("2025-01-27")  # the sell-off (a Monday)
 PROVIDER_FILE = "hindsight/nvda_close_crosscheck.csv"
 PROVIDER_COLUMN = "close_aakashvats15"
 PROVIDER = "Yahoo Finance daily close, unadjusted (repository copy)"
@@ -50,17 +51,26 @@ def official_close(date, root: Path = DATA) -> dict:
         raise DataError(f"data/{PROVIDER_FILE}: no {PROVIDER_COLUMN} on {day.date()}")
     close = float(provider[day])
     press = load_table(PRESS_FILE, root)
-    prints = press[(press["ticker"] == TICKER) & (press["measure"] == "close_usd")
-                   & (press["event_date"] == day) & (press["qualifier"] == "exact")]
+    prints = press[
+        (press["ticker"] == TICKER)
+        & (press["measure"] == "close_usd")
+        & (press["event_date"] == day)
+        & (press["qualifier"] == "exact")
+    ]
     agree = prints["value"].map(_cents) == _cents(close)
     confirming = prints[agree & prints["quality"].isin(INDEPENDENT)]
     if confirming.empty:
-        raise DataError(f"data/{PRESS_FILE}: no independent print of {TICKER}'s close on {day.date()} "
-                        f"agrees to the cent with data/{PROVIDER_FILE} ({close:.2f})")
+        raise DataError(
+            f"data/{PRESS_FILE}: no independent print of {TICKER}'s close on {day.date()} "
+            f"agrees to the cent with data/{PROVIDER_FILE} ({close:.2f})"
+        )
     others = prints[~prints.index.isin(confirming.index)][["outlet", "value", "quality"]]
-    return {"date": day, "close": round(close, 2),
-            "records": [PROVIDER, *confirming["outlet"].astype(str)],
-            "other_prints": others.reset_index(drop=True)}
+    return {
+        "date": day,
+        "close": round(close, 2),
+        "records": [PROVIDER, *confirming["outlet"].astype(str)],
+        "other_prints": others.reset_index(drop=True),
+    }
 
 
 def cover_count(root: Path = DATA) -> pd.Series:
@@ -81,11 +91,18 @@ def selloff(root: Path = DATA) -> dict:
     count = cover_count(root)
     shares_bn = float(count["shares_bn"])
     drop = before["close"] - after["close"]
-    return {"before": before, "after": after,
-            "close_before": before["close"], "close_after": after["close"],
-            "change_pct": (after["close"] / before["close"] - 1) * 100,
-            "drop_usd": drop, "shares_bn": shares_bn, "shares_as_of": count["as_of"],
-            "loss_bn": shares_bn * drop, "value_after_bn": shares_bn * after["close"]}
+    return {
+        "before": before,
+        "after": after,
+        "close_before": before["close"],
+        "close_after": after["close"],
+        "change_pct": (after["close"] / before["close"] - 1) * 100,
+        "drop_usd": drop,
+        "shares_bn": shares_bn,
+        "shares_as_of": count["as_of"],
+        "loss_bn": shares_bn * drop,
+        "value_after_bn": shares_bn * after["close"],
+    }
 
 
 def _day(d: pd.Timestamp) -> str:
@@ -97,11 +114,13 @@ def shared_figures(figures: dict | None = None, root: Path = DATA) -> pd.DataFra
     tests/test_market.py checks that the committed outputs of notebooks 01 and 06 show exactly
     these lines."""
     f = selloff(root) if figures is None else figures
-    rows = [(f"official close, {_day(BEFORE)}", f"USD {f['close_before']:.2f}"),
-            (f"official close, {_day(EVENT)}", f"USD {f['close_after']:.2f}"),
-            ("change between the two closes", f"{f['change_pct']:.2f} %"),
-            ("fall per share", f"USD {f['drop_usd']:.2f}"),
-            ("shares outstanding", f"{f['shares_bn']:,.2f} bn"),
-            (f"market value lost on {_day(EVENT)}", f"USD {f['loss_bn']:,.1f} bn"),
-            (f"market value at the close of {_day(EVENT)}", f"USD {f['value_after_bn']:,.0f} bn")]
+    rows = [
+        (f"official close, {_day(BEFORE)}", f"USD {f['close_before']:.2f}"),
+        (f"official close, {_day(EVENT)}", f"USD {f['close_after']:.2f}"),
+        ("change between the two closes", f"{f['change_pct']:.2f} %"),
+        ("fall per share", f"USD {f['drop_usd']:.2f}"),
+        ("shares outstanding", f"{f['shares_bn']:,.2f} bn"),
+        (f"market value lost on {_day(EVENT)}", f"USD {f['loss_bn']:,.1f} bn"),
+        (f"market value at the close of {_day(EVENT)}", f"USD {f['value_after_bn']:,.0f} bn"),
+    ]
     return pd.DataFrame(rows, columns=["Nvidia's sell-off", "value"])

@@ -6,6 +6,7 @@ GitHub ignores `notebook.ipynb#section` fragments, so every deep link goes to a 
 claims page. A heading is the claim's fixed short form (`claim_short`), never the verdict, so the
 anchor survives a change of verdict.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,9 +17,8 @@ import nbformat
 import pandas as pd
 
 from .cards import found_text, judgement_note, source_of_claim
-from .load import load_claims, load_table
+from .load import load_claims, load_parts, load_table
 from .paths import DATA, NOTEBOOKS
-from .load import load_parts
 from .results import read_results
 from .tables import dollars, no_maths
 
@@ -95,7 +95,9 @@ def escape(text: str) -> str:
 def corrections_markdown(root: Path = DATA) -> str:
     """The corrections log: verdict changes only (date, claim, was, now, why), newest first; the
     claims that were added are one summary line."""
-    table = load_table("corrections.csv", root).sort_values(["date", "claim_id"], ascending=[False, True])
+    table = load_table("corrections.csv", root).sort_values(
+        ["date", "claim_id"], ascending=[False, True]
+    )
     claims = load_claims(root)
     changed = table[table["kind"] == "changed"]
     lines = ["| Date | Claim | Was | Now | Why |", "|---|---|---|---|---|"]
@@ -103,13 +105,22 @@ def corrections_markdown(root: Path = DATA) -> str:
         name = claims["claim_short"].get(row["claim_id"], row["claim_id"])
         if isinstance(row["part"], str) and row["part"]:
             name += f" ({load_parts(root).loc[(row['claim_id'], row['part']), 'label']})"
-        cells = [row["date"].date().isoformat(), name, row["old_verdict"], row["new_verdict"], row["why"]]
+        cells = [
+            row["date"].date().isoformat(),
+            name,
+            row["old_verdict"],
+            row["new_verdict"],
+            row["why"],
+        ]
         lines.append("| " + " | ".join(escape(c) for c in cells) + " |")
     added = table[table["kind"] == "added"]
     days = sorted(added["date"].dt.date.astype(str).unique())
-    lines += ["", f"Besides these changes, {len(added)} claims were added to the registry "
-              f"({', '.join(days)}), each with its first verdict.",
-              f"Last updated: {table['date'].max().date().isoformat()}."]
+    lines += [
+        "",
+        f"Besides these changes, {len(added)} claims were added to the registry "
+        f"({', '.join(days)}), each with its first verdict.",
+        f"Last updated: {table['date'].max().date().isoformat()}.",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -119,7 +130,12 @@ def claim_section(claim_id: str, claims, overall, part_rows, parts) -> list[str]
     out = [f"### {no_maths(entry['claim_short'])}", ""]
     where = source_of_claim(entry)
     where = where[0].upper() + where[1:]
-    out += [f"{where}: {no_maths(entry['quote'])}", "", f"The claim, in our words: {no_maths(entry['claim'])}.", ""]
+    out += [
+        f"{where}: {no_maths(entry['quote'])}",
+        "",
+        f"The claim, in our words: {no_maths(entry['claim'])}.",
+        "",
+    ]
     if claim_id not in overall.index:
         return out + ["**Verdict: pending** (its notebook has not written it yet)", ""]
     row = overall.loc[claim_id]
@@ -129,19 +145,27 @@ def claim_section(claim_id: str, claims, overall, part_rows, parts) -> list[str]
         out += ["| part | the article | we found | verdict |", "|---|---|---|---|"]
         for p in mine.to_dict("records"):
             label = parts.loc[(claim_id, p["part"]), "label"]
-            out.append(f"| {_cell(label)} | {_cell(p['claimed_value'])} | {_cell(found_text(p))} | "
-                       f"{p['verdict']} |")
+            out.append(
+                f"| {_cell(label)} | {_cell(p['claimed_value'])} | {_cell(found_text(p))} | "
+                f"{p['verdict']} |"
+            )
     else:
         r = row.to_dict()
-        out += ["| the article | we found |", "|---|---|",
-                f"| {_cell(r['claimed_value'] or entry['claimed_text'])} | {_cell(found_text(r))} |"]
+        out += [
+            "| the article | we found |",
+            "|---|---|",
+            f"| {_cell(r['claimed_value'] or entry['claimed_text'])} | {_cell(found_text(r))} |",
+        ]
     out += ["", f"Why: {no_maths(row['reason'])}", ""]
     note = judgement_note(row.to_dict())
     if note:
         out += [f"*{no_maths(note)}*", ""]
-    out += [f"Sources: {no_maths(row['sources'])}", "",
-            f"Checked in [notebook {entry['notebook'][:2]}, section “{entry['section']}”]({entry['notebook']}.ipynb).",
-            ""]
+    out += [
+        f"Sources: {no_maths(row['sources'])}",
+        "",
+        f"Checked in [notebook {entry['notebook'][:2]}, section “{entry['section']}”]({entry['notebook']}.ipynb).",
+        "",
+    ]
     return out
 
 
@@ -149,12 +173,16 @@ def claims_page(root: Path = DATA) -> str:
     """notebooks/README.md: every claim, by subject, with its verdict, evidence and sources."""
     claims, parts = load_claims(root), load_parts(root)
     overall, part_rows = _verdicts(root)
-    out = ["# Every claim, checked", "",
-           "One section per claim of the two articles: the article's words, the verdict, the conclusion, "
-           "the evidence, the reason and the sources, with the notebook section that computes it. "
-           "Generated by `python -m claimcheck.ledger` from `data/`; do not edit by hand. "
-           "The verdict words, how claims are chosen and how to report an error are at the "
-           "[end of this page](#how-the-claims-are-checked).", ""]
+    out = [
+        "# Every claim, checked",
+        "",
+        "One section per claim of the two articles: the article's words, the verdict, the conclusion, "
+        "the evidence, the reason and the sources, with the notebook section that computes it. "
+        "Generated by `python -m claimcheck.ledger` from `data/`; do not edit by hand. "
+        "The verdict words, how claims are chosen and how to report an error are at the "
+        "[end of this page](#how-the-claims-are-checked).",
+        "",
+    ]
     for subject, title in SUBJECT_TITLES.items():
         ids = claims.index[claims["subject"] == subject]
         if not len(ids):
@@ -170,28 +198,41 @@ def methods_markdown(root: Path = DATA) -> list[str]:
     """The methods note and the corrections policy, with the verdict legend and the log."""
     from .verdict import legend_markdown
 
-    return ["## How the claims are checked", "",
-            "**Which statements.** Every statement in the two articles that can be checked against a "
-            "record is registered as a claim: a figure, a date, an event, or what a person said or did "
-            "on the public record (a quotation, a post, a court filing's existence and status). "
-            "Beliefs, motives, guilt, opinions and metaphors are not checkable and are listed, each with "
-            "its reason, in [data/not_checked.csv](../data/not_checked.csv). A rhetorical question or "
-            "a hypothetical is not a claim; a prediction is judged in hindsight, with the date of the "
-            "evidence.", "",
-            "**How a verdict is decided.** One shared rule compares the article's figure with ours "
-            "(`claimcheck.verdict`); a compound claim is judged part by part and its overall verdict "
-            "follows from its parts. Verdicts that need judgement (*misleading*, *misattributed*, "
-            "*unverifiable*) carry their reason and what the comparison alone said. Superlatives and "
-            "words such as \"the only\" are judged as written: one counter-example refutes them.", "",
-            "**Sources.** A primary source is the publisher's own record: a filing, a paper, a "
-            "company's page, an official dataset, an exchange's close. Press reports and copies are "
-            "secondary and labelled so; every input file's source, date, licence and quality is in the "
-            "[codebook](../data/README.md).", "",
-            "**Errors.** Found a wrong number? Open an issue (\"a number looks wrong\") with the claim, "
-            "our figure, yours and your source. A verdict that changes is logged below with the date, "
-            "the old and new verdict and why.", "",
-            "### What the verdicts mean", "", legend_markdown().rstrip(), "",
-            "### Corrections", "", corrections_markdown(root).rstrip(), ""]
+    return [
+        "## How the claims are checked",
+        "",
+        "**Which statements.** Every statement in the two articles that can be checked against a "
+        "record is registered as a claim: a figure, a date, an event, or what a person said or did "
+        "on the public record (a quotation, a post, a court filing's existence and status). "
+        "Beliefs, motives, guilt, opinions and metaphors are not checkable and are listed, each with "
+        "its reason, in [data/not_checked.csv](../data/not_checked.csv). A rhetorical question or "
+        "a hypothetical is not a claim; a prediction is judged in hindsight, with the date of the "
+        "evidence.",
+        "",
+        "**How a verdict is decided.** One shared rule compares the article's figure with ours "
+        "(`claimcheck.verdict`); a compound claim is judged part by part and its overall verdict "
+        "follows from its parts. Verdicts that need judgement (*misleading*, *misattributed*, "
+        "*unverifiable*) carry their reason and what the comparison alone said. Superlatives and "
+        'words such as "the only" are judged as written: one counter-example refutes them.',
+        "",
+        "**Sources.** A primary source is the publisher's own record: a filing, a paper, a "
+        "company's page, an official dataset, an exchange's close. Press reports and copies are "
+        "secondary and labelled so; every input file's source, date, licence and quality is in the "
+        "[codebook](../data/README.md).",
+        "",
+        '**Errors.** Found a wrong number? Open an issue ("a number looks wrong") with the claim, '
+        "our figure, yours and your source. A verdict that changes is logged below with the date, "
+        "the old and new verdict and why.",
+        "",
+        "### What the verdicts mean",
+        "",
+        legend_markdown().rstrip(),
+        "",
+        "### Corrections",
+        "",
+        corrections_markdown(root).rstrip(),
+        "",
+    ]
 
 
 def opening_block(stem: str, root: Path = DATA) -> str:
@@ -204,20 +245,33 @@ def opening_block(stem: str, root: Path = DATA) -> str:
         link = f"README.md#{anchors(claims)[claim_id]}"
         if claim_id in overall.index:
             row = overall.loc[claim_id]
-            out.append(f"- [{no_maths(entry['claim_short'])}]({link}): **{verdict_words(row)}**. "
-                       f"{no_maths(row['conclusion'])}".rstrip())
+            out.append(
+                f"- [{no_maths(entry['claim_short'])}]({link}): **{verdict_words(row)}**. "
+                f"{no_maths(row['conclusion'])}".rstrip()
+            )
         else:
             out.append(f"- [{no_maths(entry['claim_short'])}]({link}): pending")
-    out += ["", "**The claims, in the articles' words and ours**", "",
-            "| the article's words | the claim, in our words | the article's figure |", "|---|---|---|"]
+    out += [
+        "",
+        "**The claims, in the articles' words and ours**",
+        "",
+        "| the article's words | the claim, in our words | the article's figure |",
+        "|---|---|---|",
+    ]
     for _, entry in mine.iterrows():
-        words = f"{entry['quote']} ({ARTICLE_SHORT[entry['article']]}, paragraph {entry['paragraph']})"
-        out.append(f"| {_cell(words)} | {_cell(entry['claim'])} | {_cell(entry['claimed_text'])} |")
+        words = (
+            f"{entry['quote']} ({ARTICLE_SHORT[entry['article']]}, paragraph {entry['paragraph']})"
+        )
+        out.append(
+            f"| {_cell(words)} | {_cell(entry['claim'])} | {_cell(entry['claimed_text'])} |"
+        )
     return "\n".join(out)
 
 
-MARKERS = ("<!-- opening:start (generated by `python -m claimcheck.ledger` from data/; do not edit) -->",
-           "<!-- opening:end -->")
+MARKERS = (
+    "<!-- opening:start (generated by `python -m claimcheck.ledger` from data/; do not edit) -->",
+    "<!-- opening:end -->",
+)
 
 
 def with_opening(source: str, block: str, where: str) -> str:

@@ -1,5 +1,6 @@
 """Where things live. Every path the package hands out is relative to the repository root
 when shown, so no notebook output ever contains a machine's absolute path."""
+
 import os
 from pathlib import Path
 

@@ -40,6 +40,7 @@ operating-system lock (flock) on .refresh.lock beside data/ (git-ignored; the lo
 process, so a killed run leaves none), and a second one is refused in one line. After a refresh,
 re-run the notebooks (see the README's refresh section) so their stored outputs match the data.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -74,11 +75,21 @@ HISTORY_TICKER = "NVDA"
 HISTORY_START = "2024-01-02"
 CALENDAR_TICKER = "SPY"  # a new price file must have every trading day SPY's file has
 HOST = ("query1.finance.yahoo.com", 443)
-COLUMNS = {"Open": "open", "High": "high", "Low": "low", "Close": "close", "Adj Close": "adj_close",
-           "Volume": "volume"}
+COLUMNS = {
+    "Open": "open",
+    "High": "high",
+    "Low": "low",
+    "Close": "close",
+    "Adj Close": "adj_close",
+    "Volume": "volume",
+}
 RAW_TOLERANCE = 0.001  # raw closes agree with the committed ones within 0.1 % on every shared day
-STEADY_TOLERANCE = 0.001  # an adjusted close is the committed one times one factor, to within 0.1 %
-DIVIDEND_FLOOR = 0.75  # a steady factor below this (or above 1) is no dividend: a split, or wrong data
+STEADY_TOLERANCE = (
+    0.001  # an adjusted close is the committed one times one factor, to within 0.1 %
+)
+DIVIDEND_FLOOR = (
+    0.75  # a steady factor below this (or above 1) is no dividend: a split, or wrong data
+)
 BAR_TOLERANCE = 1e-6  # relative: yfinance's prices are float32 values, rounded independently
 LOCK = ".refresh.lock"  # beside data/ (git-ignored): flock on it lets one refresh run at a time
 
@@ -115,8 +126,16 @@ def download(ticker: str, start: str = START, end: str = END):
     logging.getLogger("yfinance").setLevel(logging.CRITICAL)
     with warnings.catch_warnings():  # Pandas4Warning from yfinance's internals: not for the reader
         warnings.simplefilter("ignore")
-        return yf.download(ticker, start=start, end=end, auto_adjust=False, actions=False, progress=False,
-                           threads=False, multi_level_index=True)
+        return yf.download(
+            ticker,
+            start=start,
+            end=end,
+            auto_adjust=False,
+            actions=False,
+            progress=False,
+            threads=False,
+            multi_level_index=True,
+        )
 
 
 def _yfinance_version() -> str:
@@ -127,7 +146,9 @@ def _yfinance_version() -> str:
 
 def _fetch(fetch, ticker: str, **window):
     try:
-        with warnings.catch_warnings():  # yfinance's Pandas4Warning and the like: not for the reader
+        with (
+            warnings.catch_warnings()
+        ):  # yfinance's Pandas4Warning and the like: not for the reader
             warnings.simplefilter("ignore")
             return fetch(ticker, **window)
     except Exception as exc:  # network, rate limit, parsing inside yfinance
@@ -141,8 +162,10 @@ def tidy(frame, ticker: str) -> pd.DataFrame:
     if frame is None or len(frame) == 0:
         raise RefreshError(f"{ticker}: empty download (no network, unknown ticker or rate limit)")
     if not isinstance(frame.columns, pd.MultiIndex):
-        raise RefreshError(f"{ticker}: the download does not name its ticker (expected yf.download's "
-                           "(Price, Ticker) columns)")
+        raise RefreshError(
+            f"{ticker}: the download does not name its ticker (expected yf.download's "
+            "(Price, Ticker) columns)"
+        )
     labels = sorted(map(str, set(frame.columns.get_level_values(-1))))
     if labels != [ticker]:
         raise RefreshError(f"{ticker}: the download is labelled {', '.join(labels)}, not {ticker}")
@@ -159,7 +182,11 @@ def tidy(frame, ticker: str) -> pd.DataFrame:
     out.index.name = "date"
     out = out.sort_index(kind="stable")
     volume = out["volume"]
-    if pd.api.types.is_float_dtype(volume) and np.isfinite(volume).all() and (volume % 1 == 0).all():
+    if (
+        pd.api.types.is_float_dtype(volume)
+        and np.isfinite(volume).all()
+        and (volume % 1 == 0).all()
+    ):
         out["volume"] = volume.astype("int64")  # written as digits, never as 1.2e+09
     return out
 
@@ -170,30 +197,41 @@ def to_csv_text(frame: pd.DataFrame, float_format: str | None = "%.10g") -> str:
     return buffer.getvalue()
 
 
-def validate(relpath: str, text: str, ticker: str, dates: pd.DatetimeIndex, root: Path) -> pd.DataFrame:
+def validate(
+    relpath: str, text: str, ticker: str, dates: pd.DatetimeIndex, root: Path
+) -> pd.DataFrame:
     """`text` through the project's validator as data/<relpath>; a problem names the day."""
     try:
         table = load_table(relpath, root, text=text)
         return table.set_index("date") if "date" in table else table
     except DataError as exc:
+
         def day(match):  # line n of the produced text is the (n - 2)th day of the frame
             n = int(match.group(1)) - 2
             return f"(on {dates[n].date()})" if 0 <= n < len(dates) else match.group(0)
 
         problem = re.sub(r"\(line (\d+)\)", day, exc.problem)
-        raise RefreshError(f"{ticker}: the download does not fit data/{relpath}: {problem}") from None
+        raise RefreshError(
+            f"{ticker}: the download does not fit data/{relpath}: {problem}"
+        ) from None
 
 
-def check_window(ticker: str, dates: pd.DatetimeIndex, calendar: pd.DatetimeIndex, start: str, end: str) -> None:
+def check_window(
+    ticker: str, dates: pd.DatetimeIndex, calendar: pd.DatetimeIndex, start: str, end: str
+) -> None:
     """No day outside start..end (end exclusive), and every day of `calendar` inside it present."""
     lo, hi = pd.Timestamp(start), pd.Timestamp(end)
     if dates[0] < lo or dates[-1] >= hi:
-        raise RefreshError(f"{ticker}: dates {dates[0].date()}..{dates[-1].date()} fall outside {start}..{end}")
+        raise RefreshError(
+            f"{ticker}: dates {dates[0].date()}..{dates[-1].date()} fall outside {start}..{end}"
+        )
     expected = calendar[(calendar >= lo) & (calendar < hi)]
     missing = expected.difference(dates)
     if len(missing):
-        raise RefreshError(f"{ticker}: the download lacks {len(missing)} trading day(s) the current file has, "
-                           f"first {missing[0].date()} (a short or partial download)")
+        raise RefreshError(
+            f"{ticker}: the download lacks {len(missing)} trading day(s) the current file has, "
+            f"first {missing[0].date()} (a short or partial download)"
+        )
 
 
 def _day(ts) -> str:
@@ -207,40 +245,78 @@ def check_bars(ticker: str, bars: pd.DataFrame, old: pd.DataFrame | None = None)
     tests = []  # (days that fail, how to say it on day d)
     if {"open", "high", "low"} <= set(bars.columns):
         low, high, open_ = bars["low"], bars["high"], bars["open"]
-        tests += [(low > high * (1 + tol), lambda d: f"the low {low[d]:.6g} is above the high {high[d]:.6g}"),
-                  (open_ < low * (1 - tol), lambda d: f"the open {open_[d]:.6g} is below the low {low[d]:.6g}"),
-                  (open_ > high * (1 + tol), lambda d: f"the open {open_[d]:.6g} is above the high {high[d]:.6g}"),
-                  (close < low * (1 - tol), lambda d: f"the close {close[d]:.6g} is below the low {low[d]:.6g}"),
-                  (close > high * (1 + tol), lambda d: f"the close {close[d]:.6g} is above the high {high[d]:.6g}")]
+        tests += [
+            (
+                low > high * (1 + tol),
+                lambda d: f"the low {low[d]:.6g} is above the high {high[d]:.6g}",
+            ),
+            (
+                open_ < low * (1 - tol),
+                lambda d: f"the open {open_[d]:.6g} is below the low {low[d]:.6g}",
+            ),
+            (
+                open_ > high * (1 + tol),
+                lambda d: f"the open {open_[d]:.6g} is above the high {high[d]:.6g}",
+            ),
+            (
+                close < low * (1 - tol),
+                lambda d: f"the close {close[d]:.6g} is below the low {low[d]:.6g}",
+            ),
+            (
+                close > high * (1 + tol),
+                lambda d: f"the close {close[d]:.6g} is above the high {high[d]:.6g}",
+            ),
+        ]
     if "adj_close" in bars.columns:
         adj = bars["adj_close"]
-        tests.append((adj > close * (1 + tol), lambda d: f"the adjusted close {adj[d]:.6g} is above the close "
-                      f"{close[d]:.6g} (dividends and splits only ever lower earlier prices)"))
+        tests.append(
+            (
+                adj > close * (1 + tol),
+                lambda d: (
+                    f"the adjusted close {adj[d]:.6g} is above the close "
+                    f"{close[d]:.6g} (dividends and splits only ever lower earlier prices)"
+                ),
+            )
+        )
     if "volume" in bars.columns:
         volume = bars["volume"]
         known_zero = pd.Series(False, index=bars.index)
-        if old is not None and "volume" in old.columns:  # the committed file has the same gap that day
+        if (
+            old is not None and "volume" in old.columns
+        ):  # the committed file has the same gap that day
             known_zero = (old["volume"].reindex(bars.index) == 0).fillna(False).astype(bool)
-        tests.append(((volume <= 0) & ~(known_zero & (volume == 0)),
-                      lambda d: f"the volume is {volume[d]} on a trading day"))
+        tests.append(
+            (
+                (volume <= 0) & ~(known_zero & (volume == 0)),
+                lambda d: f"the volume is {volume[d]} on a trading day",
+            )
+        )
     failing = [(bad[bad].index[0], say) for bad, say in tests if bad.any()]
     if failing:
         day, say = min(failing, key=lambda pair: pair[0])
-        raise RefreshError(f"{ticker}: the bar of {_day(day)} is inconsistent: {say(day)} (checked within "
-                           f"a relative {BAR_TOLERANCE:g})")
+        raise RefreshError(
+            f"{ticker}: the bar of {_day(day)} is inconsistent: {say(day)} (checked within "
+            f"a relative {BAR_TOLERANCE:g})"
+        )
 
 
 def _split(ticker: str, factor: float, shared: int) -> RefreshError:
     """The refusal of a steady factor far from 1: a split since the last download, if it looks like one."""
-    ratio = Fraction(1 / factor).limit_denominator(20)  # a 4-for-1 split makes every earlier day 1/4
+    ratio = Fraction(1 / factor).limit_denominator(
+        20
+    )  # a 4-for-1 split makes every earlier day 1/4
     if ratio != 1 and abs(float(ratio) * factor - 1) < 0.01:
         kind = "reverse split" if ratio < 1 else "split"
-        return RefreshError(f"{ticker}: a {ratio.numerator}-for-{ratio.denominator} {kind} since the last "
-                            f"download: the downloaded closes are {factor:.4g} times the committed ones on all "
-                            f"{shared} shared days; refused (the committed file is on the old share basis)")
-    return RefreshError(f"{ticker}: the downloaded closes are {factor:.4g} times the committed ones on all "
-                        f"{shared} shared days, too far from 1 for a dividend; refused (a split, or another "
-                        f"security's data)")
+        return RefreshError(
+            f"{ticker}: a {ratio.numerator}-for-{ratio.denominator} {kind} since the last "
+            f"download: the downloaded closes are {factor:.4g} times the committed ones on all "
+            f"{shared} shared days; refused (the committed file is on the old share basis)"
+        )
+    return RefreshError(
+        f"{ticker}: the downloaded closes are {factor:.4g} times the committed ones on all "
+        f"{shared} shared days, too far from 1 for a dividend; refused (a split, or another "
+        f"security's data)"
+    )
 
 
 def _steady(ticker: str, new: pd.Series, old: pd.Series, what: str) -> None:
@@ -250,11 +326,13 @@ def _steady(ticker: str, new: pd.Series, old: pd.Series, what: str) -> None:
     off = (ratio / factor - 1).abs() > STEADY_TOLERANCE
     if off.any():
         day = off.idxmax()
-        raise RefreshError(f"{ticker}: on {_day(day)} the downloaded adjusted close {new[day]:.6g} is "
-                           f"{ratio[day]:.4g} times {what} ({old[day]:.6g}), the median shared day {factor:.4g} "
-                           f"times; a dividend since the last download rescales every earlier day alike, and "
-                           f"{int(off.sum())} of {len(ratio)} shared days depart from it by more than "
-                           f"{STEADY_TOLERANCE:.1%}")
+        raise RefreshError(
+            f"{ticker}: on {_day(day)} the downloaded adjusted close {new[day]:.6g} is "
+            f"{ratio[day]:.4g} times {what} ({old[day]:.6g}), the median shared day {factor:.4g} "
+            f"times; a dividend since the last download rescales every earlier day alike, and "
+            f"{int(off.sum())} of {len(ratio)} shared days depart from it by more than "
+            f"{STEADY_TOLERANCE:.1%}"
+        )
     if not DIVIDEND_FLOOR <= factor <= 1 + STEADY_TOLERANCE:
         raise _split(ticker, factor, len(ratio))
 
@@ -268,9 +346,11 @@ def _raw_agree(ticker: str, new: pd.Series, old: pd.Series) -> None:
     if off.all() and float((ratio / factor - 1).abs().max()) <= STEADY_TOLERANCE:
         raise _split(ticker, factor, len(ratio))
     day = off.idxmax()
-    raise RefreshError(f"{ticker}: on {_day(day)} the downloaded close {new[day]:.6g} is {ratio[day]:.4g} times "
-                       f"the committed one ({old[day]:.6g}); raw closes must agree within {RAW_TOLERANCE:.1%} "
-                       f"on every shared day, and {int(off.sum())} of {len(ratio)} do not")
+    raise RefreshError(
+        f"{ticker}: on {_day(day)} the downloaded close {new[day]:.6g} is {ratio[day]:.4g} times "
+        f"the committed one ({old[day]:.6g}); raw closes must agree within {RAW_TOLERANCE:.1%} "
+        f"on every shared day, and {int(off.sum())} of {len(ratio)} do not"
+    )
 
 
 def check_against(ticker: str, new: pd.DataFrame, old: pd.DataFrame | None, basis: str) -> None:
@@ -315,7 +395,11 @@ def stage_prices(tickers, root: Path, fetch, today: date) -> dict[Path, str]:
         if old is not None:
             calendar = old.index
         else:
-            spy = load_table(f"market/{manifest.loc[CALENDAR_TICKER, 'file']}", root).set_index("date").index
+            spy = (
+                load_table(f"market/{manifest.loc[CALENDAR_TICKER, 'file']}", root)
+                .set_index("date")
+                .index
+            )
             calendar = spy[spy >= new.index[0]]
         check_window(ticker, new.index, calendar, START, END)
         check_bars(ticker, new, old)
@@ -325,9 +409,15 @@ def stage_prices(tickers, root: Path, fetch, today: date) -> dict[Path, str]:
     rows = load_table("market/tickers.csv", root)
     for ticker in tickers:
         i = rows.index[rows["ticker"] == ticker][0]
-        rows.loc[i, ["close_basis", "source_repo", "source_path", "source_commit", "source_method"]] = [
-            "raw", "Yahoo Finance", f"yf.download {START}..{END}", "",
-            f"yfinance {_yfinance_version()} auto_adjust=False (raw close plus adj_close) retrieved {stamp}"]
+        rows.loc[
+            i, ["close_basis", "source_repo", "source_path", "source_commit", "source_method"]
+        ] = [
+            "raw",
+            "Yahoo Finance",
+            f"yf.download {START}..{END}",
+            "",
+            f"yfinance {_yfinance_version()} auto_adjust=False (raw close plus adj_close) retrieved {stamp}",
+        ]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(rows.columns)
@@ -337,7 +427,9 @@ def stage_prices(tickers, root: Path, fetch, today: date) -> dict[Path, str]:
     return files
 
 
-def refresh(tickers=None, root: Path = DATA, fetch=download, today: date | None = None) -> list[str]:
+def refresh(
+    tickers=None, root: Path = DATA, fetch=download, today: date | None = None
+) -> list[str]:
     """Download and check every price file, then write them all or none. Returns the tickers
     written; raises RefreshError (or OSError, KeyboardInterrupt) with data/ unchanged."""
     manifest = load_tickers(root)
@@ -375,13 +467,19 @@ def stage_history(root: Path, fetch, today: date) -> dict[Path, str]:
     check_bars(HISTORY_TICKER, out)
     check_against(HISTORY_TICKER, out, old, "adjusted")
     sources = (root / "sources.csv").read_text(encoding="utf-8")
-    updated = _sources_with(sources, HISTORY, {
-        "publisher": "Yahoo Finance (downloaded with yfinance)",
-        "source": (f"yf.download('{HISTORY_TICKER}', start='{HISTORY_START}', end='{end}', auto_adjust=False) "
-                   f"with yfinance {_yfinance_version()}; close = Adj Close (split- and dividend-adjusted as of {end})"),
-        "as_of": new.index[-1].date().isoformat(),
-        "retrieved": today.isoformat(),
-    })
+    updated = _sources_with(
+        sources,
+        HISTORY,
+        {
+            "publisher": "Yahoo Finance (downloaded with yfinance)",
+            "source": (
+                f"yf.download('{HISTORY_TICKER}', start='{HISTORY_START}', end='{end}', auto_adjust=False) "
+                f"with yfinance {_yfinance_version()}; close = Adj Close (split- and dividend-adjusted as of {end})"
+            ),
+            "as_of": new.index[-1].date().isoformat(),
+            "retrieved": today.isoformat(),
+        },
+    )
     validate("sources.csv", updated, "sources", pd.DatetimeIndex([]), root)
     return {root / HISTORY: text, root / "sources.csv": updated}
 
@@ -421,11 +519,20 @@ class _Parser(argparse.ArgumentParser):
 
 
 def parser() -> argparse.ArgumentParser:
-    out = _Parser(prog="python -m claimcheck.refresh", allow_abbrev=False,  # --hist is a typo, not --history
-                  description="Refresh the market data from Yahoo Finance (needs a network).")
-    out.add_argument("tickers", nargs="*", metavar="TICKER",
-                     help="tickers of data/market/tickers.csv to refresh (default: every one)")
-    out.add_argument("--history", action="store_true", help=f"refresh the long Nvidia history, data/{HISTORY}")
+    out = _Parser(
+        prog="python -m claimcheck.refresh",
+        allow_abbrev=False,  # --hist is a typo, not --history
+        description="Refresh the market data from Yahoo Finance (needs a network).",
+    )
+    out.add_argument(
+        "tickers",
+        nargs="*",
+        metavar="TICKER",
+        help="tickers of data/market/tickers.csv to refresh (default: every one)",
+    )
+    out.add_argument(
+        "--history", action="store_true", help=f"refresh the long Nvidia history, data/{HISTORY}"
+    )
     return out
 
 
@@ -480,8 +587,14 @@ def _shown(path: Path) -> str:
     return shlex.quote(rel(path))
 
 
-def report(done: str, files: dict, before: dict, after: dict, error: BaseException | None,
-           incomplete: Incomplete | None) -> tuple[int, str]:
+def report(
+    done: str,
+    files: dict,
+    before: dict,
+    after: dict,
+    error: BaseException | None,
+    incomplete: Incomplete | None,
+) -> tuple[int, str]:
     """(exit status, the last line): what is true of data/, by comparing every file's hash now
     (`after`) with its hash before the run (`before`); `files` the {path: data} it meant to write."""
     changed = [p for p in sorted(before.keys() | after.keys()) if before.get(p) != after.get(p)]
@@ -497,10 +610,16 @@ def report(done: str, files: dict, before: dict, after: dict, error: BaseExcepti
         return 1, f"refresh: {_one_line(error)}; data/ left unchanged"
     where = " (from the repository root)" if not Path(rel(Path(changed[0]))).is_absolute() else ""
     if written and set(others) <= stray:
-        what = f"{done}" if error is None else f"{_one_line(error)} after every file was written: {done}"
+        what = (
+            f"{done}"
+            if error is None
+            else f"{_one_line(error)} after every file was written: {done}"
+        )
         why = f" ({incomplete.why})" if incomplete and incomplete.why else ""
-        return 1, (f"refresh: {what}; but {len(others)} leftover file(s) could not be removed{why}; remove "
-                   f"them{where} with: rm -f -- {' '.join(_shown(p) for p in others)}")
+        return 1, (
+            f"refresh: {what}; but {len(others)} leftover file(s) could not be removed{why}; remove "
+            f"them{where} with: rm -f -- {' '.join(_shown(p) for p in others)}"
+        )
     restore, left, unknown = [], [], []
     for path in changed:
         if path in backups:
@@ -508,8 +627,11 @@ def report(done: str, files: dict, before: dict, after: dict, error: BaseExcepti
         if path in kept:
             left.append(path)
             backup = kept[path]
-            restore.append(f"rm -f -- {_shown(path)}" if backup is None else
-                           f"mv -f -- {_shown(backup)} {_shown(path)}")
+            restore.append(
+                f"rm -f -- {_shown(path)}"
+                if backup is None
+                else f"mv -f -- {_shown(backup)} {_shown(path)}"
+            )
         elif path in stray:
             restore.append(f"rm -f -- {_shown(path)}")
         else:
@@ -517,18 +639,30 @@ def report(done: str, files: dict, before: dict, after: dict, error: BaseExcepti
     parts = [f"refresh: {_one_line(error)}; the undo failed too, data/ is left changed:"]
     if left:
         names = ", ".join(rel(p) for p in left)
-        originals = ", ".join(rel(kept[p]) if kept[p] is not None else f"none for {rel(p)} (new)" for p in left)
-        parts.append(f"{len(left)} file(s) differ from before the run ({names}), their originals kept as "
-                     f"{originals};")
+        originals = ", ".join(
+            rel(kept[p]) if kept[p] is not None else f"none for {rel(p)} (new)" for p in left
+        )
+        parts.append(
+            f"{len(left)} file(s) differ from before the run ({names}), their originals kept as "
+            f"{originals};"
+        )
     if unknown:
-        parts.append(f"{len(unknown)} other file(s) changed with no copy of the original kept here "
-                     f"({', '.join(rel(p) for p in unknown)});")
+        parts.append(
+            f"{len(unknown)} other file(s) changed with no copy of the original kept here "
+            f"({', '.join(rel(p) for p in unknown)});"
+        )
     if restore:
         parts.append(f"restore exactly those{where} with: {' && '.join(restore)}")
     return 1, " ".join(parts).rstrip(";")
 
 
-def main(argv=None, root: Path = DATA, fetch=download, today: date | None = None, lock: Path | None = None) -> int:
+def main(
+    argv=None,
+    root: Path = DATA,
+    fetch=download,
+    today: date | None = None,
+    lock: Path | None = None,
+) -> int:
     """The command line: one line out (stdout on success, stderr otherwise); exit 0, 1 or 2 (usage)."""
     try:
         args = parser().parse_args(sys.argv[1:] if argv is None else list(argv))
@@ -544,7 +678,10 @@ def main(argv=None, root: Path = DATA, fetch=download, today: date | None = None
             with one_at_a_time(lock):
                 status, line = _run(args, root, fetch, today)
         except Busy:
-            status, line = 1, f"refresh: another refresh is running (it holds {rel(lock)}); this one wrote nothing"
+            status, line = (
+                1,
+                f"refresh: another refresh is running (it holds {rel(lock)}); this one wrote nothing",
+            )
     print(line, file=sys.stdout if status == 0 else sys.stderr)
     return status
 
@@ -575,8 +712,10 @@ def _run(args, root: Path, fetch, today: date | None) -> tuple[int, str]:
     try:
         after = _hashes(root)
     except KeyboardInterrupt as exc:
-        return 1, (f"refresh: {_one_line(exc)} while data/ was compared with its state before the run "
-                   f"(the refresh itself: {_one_line(error)}); see git status -- data/")
+        return 1, (
+            f"refresh: {_one_line(exc)} while data/ was compared with its state before the run "
+            f"(the refresh itself: {_one_line(error)}); see git status -- data/"
+        )
     return report(done, files, before, after, error, incomplete)
 
 

@@ -8,6 +8,7 @@ data/results/ is rewritten, every reader reads the committed bytes whatever orde
 notebooks in, and a verdict table that changed fails the run, naming the file. (When it is
 rewritten on purpose, it is renamed over the old one: a reader sees the old file or the new one.)
 """
+
 from __future__ import annotations
 
 import csv
@@ -16,15 +17,28 @@ from pathlib import Path
 
 import pandas as pd
 
+from .atomic import write_output
 from .formats import fmt
 from .load import DataError, load_claims, load_parts, load_table
 from .paths import DATA, rel
-from .atomic import write_output
 from .texts import texts_for
 from .verdict import COMBINED, VERDICTS, combine, judge, robust
 
-COLUMNS = ["claim_id", "part", "claimed_value", "measured_value", "unit", "found", "verdict", "rule_verdict",
-           "robust", "conclusion", "reason", "sources", "evidence_date"]
+COLUMNS = [
+    "claim_id",
+    "part",
+    "claimed_value",
+    "measured_value",
+    "unit",
+    "found",
+    "verdict",
+    "rule_verdict",
+    "robust",
+    "conclusion",
+    "reason",
+    "sources",
+    "evidence_date",
+]
 
 
 def _number(x):
@@ -44,7 +58,9 @@ def _words(claim_id, part, notebook, reason, sources, values):
     if reason is None and sources is None:
         return texts_for(claim_id, part, notebook, values)
     if values:
-        raise ValueError(f"{claim_id}: pass either values (for the texts file) or reason and sources")
+        raise ValueError(
+            f"{claim_id}: pass either values (for the texts file) or reason and sources"
+        )
     return {"conclusion": "", "reason": reason, "found": "", "sources": sources}
 
 
@@ -57,16 +73,38 @@ def _finish(claim_id, part, entry, *, measured, rule, override, words, robust_fl
         if override not in VERDICTS or override in COMBINED:
             raise ValueError(f"{claim_id}: {override!r} cannot be set by hand")
         verdict = override
-    return {"claim_id": claim_id, "part": part, "claimed_value": _claimed_shown(entry),
-            "measured_value": fmt(measured), "unit": entry["unit"], "found": words["found"], "verdict": verdict,
-            "rule_verdict": rule, "robust": robust_flag if verdict == rule else "",
-            "conclusion": words["conclusion"], "reason": reason, "sources": sources,
-            "evidence_date": "" if evidence_date is None else pd.Timestamp(evidence_date).date().isoformat()}
+    return {
+        "claim_id": claim_id,
+        "part": part,
+        "claimed_value": _claimed_shown(entry),
+        "measured_value": fmt(measured),
+        "unit": entry["unit"],
+        "found": words["found"],
+        "verdict": verdict,
+        "rule_verdict": rule,
+        "robust": robust_flag if verdict == rule else "",
+        "conclusion": words["conclusion"],
+        "reason": reason,
+        "sources": sources,
+        "evidence_date": ""
+        if evidence_date is None
+        else pd.Timestamp(evidence_date).date().isoformat(),
+    }
 
 
-def verdict_row(claim_id: str, measured, reason: str | None = None, sources: str | None = None, *,
-                values: dict | None = None, part: str = "", override: str | None = None, evidence_date=None,
-                claims: pd.DataFrame | None = None, parts: pd.DataFrame | None = None) -> dict:
+def verdict_row(
+    claim_id: str,
+    measured,
+    reason: str | None = None,
+    sources: str | None = None,
+    *,
+    values: dict | None = None,
+    part: str = "",
+    override: str | None = None,
+    evidence_date=None,
+    claims: pd.DataFrame | None = None,
+    parts: pd.DataFrame | None = None,
+) -> dict:
     """One results row: a claim's overall row (part='') or one part's row.
 
     The words (conclusion, reason, what we found, sources) come from the claim's row in
@@ -93,20 +131,42 @@ def verdict_row(claim_id: str, measured, reason: str | None = None, sources: str
     kind = entry["kind"]
     if kind != "statement" and isinstance(measured, bool):
         raise TypeError(f"{claim_id}: a {kind} claim needs a numeric measurement")
-    figure = {"claimed": _number(entry["claimed_value"]), "measured": measured, "kind": kind,
-              "claimed_high": _number(entry["claimed_high"]),
-              "direction": None if pd.isna(entry["direction"]) else entry["direction"]}
+    figure = {
+        "claimed": _number(entry["claimed_value"]),
+        "measured": measured,
+        "kind": kind,
+        "claimed_high": _number(entry["claimed_high"]),
+        "direction": None if pd.isna(entry["direction"]) else entry["direction"],
+    }
     rule = judge(**figure)
     numeric = kind != "statement" and rule != "unverifiable"
     flag = ("yes" if robust(**figure) else "no") if numeric else ""
     words = _words(claim_id, part, claims.loc[claim_id, "notebook"], reason, sources, values)
-    return _finish(claim_id, part, entry, measured=measured, rule=rule, override=override, words=words,
-                   robust_flag=flag, evidence_date=evidence_date)
+    return _finish(
+        claim_id,
+        part,
+        entry,
+        measured=measured,
+        rule=rule,
+        override=override,
+        words=words,
+        robust_flag=flag,
+        evidence_date=evidence_date,
+    )
 
 
-def overall_row(claim_id: str, part_rows: list[dict], reason: str | None = None, sources: str | None = None,
-                *, values: dict | None = None, override: str | None = None, evidence_date=None, claims: pd.DataFrame | None = None,
-                parts: pd.DataFrame | None = None) -> dict:
+def overall_row(
+    claim_id: str,
+    part_rows: list[dict],
+    reason: str | None = None,
+    sources: str | None = None,
+    *,
+    values: dict | None = None,
+    override: str | None = None,
+    evidence_date=None,
+    claims: pd.DataFrame | None = None,
+    parts: pd.DataFrame | None = None,
+) -> dict:
     """A compound claim's overall row: its verdict is `combine` of its parts' verdicts, with the
     parts that carry the claim's point (claim_parts.csv's `carries_point`) flagged."""
     claims = load_claims() if claims is None else claims
@@ -116,13 +176,24 @@ def overall_row(claim_id: str, part_rows: list[dict], reason: str | None = None,
     mine = [r for r in part_rows if r["claim_id"] == claim_id and r["part"]]
     if not mine:
         raise ValueError(f"{claim_id}: overall_row needs the claim's part rows")
-    rule = combine([r["verdict"] for r in mine],
-                   carries=[parts.loc[(claim_id, r["part"]), "carries_point"] == "yes" for r in mine])
+    rule = combine(
+        [r["verdict"] for r in mine],
+        carries=[parts.loc[(claim_id, r["part"]), "carries_point"] == "yes" for r in mine],
+    )
     flags = {r["robust"] for r in mine}
     flag = "no" if "no" in flags else "yes" if "yes" in flags else ""
     words = _words(claim_id, "", claims.loc[claim_id, "notebook"], reason, sources, values)
-    return _finish(claim_id, "", claims.loc[claim_id], measured=None, rule=rule, override=override, words=words,
-                   robust_flag=flag, evidence_date=evidence_date)
+    return _finish(
+        claim_id,
+        "",
+        claims.loc[claim_id],
+        measured=None,
+        rule=rule,
+        override=override,
+        words=words,
+        robust_flag=flag,
+        evidence_date=evidence_date,
+    )
 
 
 def write_results(notebook: str, rows: list[dict], root: Path = DATA) -> pd.DataFrame:
@@ -143,16 +214,26 @@ def write_results(notebook: str, rows: list[dict], root: Path = DATA) -> pd.Data
     overall = {c for c, p in keys if not p}
     given = {c for c, _ in keys}
     if given != expected or overall != expected:
-        raise ValueError(f"{stem}: rows {sorted(given - expected)} are not this notebook's; "
-                         f"claims {sorted(expected - overall)} have no overall row")
+        raise ValueError(
+            f"{stem}: rows {sorted(given - expected)} are not this notebook's; "
+            f"claims {sorted(expected - overall)} have no overall row"
+        )
     registered = {k for k in parts.index if k[0] in expected}
     with_parts = {k for k in keys if k[1]}
     if with_parts != registered:
-        raise ValueError(f"{stem}: part rows {sorted(with_parts - registered)} are not registered; "
-                         f"parts {sorted(registered - with_parts)} have no row")
+        raise ValueError(
+            f"{stem}: part rows {sorted(with_parts - registered)} are not registered; "
+            f"parts {sorted(registered - with_parts)} have no row"
+        )
     for row in rows:
-        if claims.loc[row["claim_id"], "judged"] == "in hindsight" and not row["part"] and not row["evidence_date"]:
-            raise ValueError(f"{stem}: {row['claim_id']} is judged in hindsight and needs an evidence_date")
+        if (
+            claims.loc[row["claim_id"], "judged"] == "in hindsight"
+            and not row["part"]
+            and not row["evidence_date"]
+        ):
+            raise ValueError(
+                f"{stem}: {row['claim_id']} is judged in hindsight and needs an evidence_date"
+            )
     folder = Path(root) / "results"
     ordered = sorted(rows, key=lambda r: (r["claim_id"], r["part"]))
     buffer = io.StringIO()
@@ -160,7 +241,9 @@ def write_results(notebook: str, rows: list[dict], root: Path = DATA) -> pd.Data
     writer.writeheader()
     for row in ordered:
         writer.writerow({c: row[c] for c in COLUMNS})
-    table = _results_file(f"{stem}.csv", root, text=buffer.getvalue())  # checked before it is written
+    table = _results_file(
+        f"{stem}.csv", root, text=buffer.getvalue()
+    )  # checked before it is written
     folder.mkdir(parents=True, exist_ok=True)
     write_output(folder / f"{stem}.csv", buffer.getvalue(), what="results file")
     return table.set_index(["claim_id", "part"])
@@ -187,8 +270,11 @@ def pin(table: pd.DataFrame, expected: dict) -> None:
     Each analysis notebook ends with pin(...) so that a data change that flips a verdict fails
     on re-execution, with a message saying which verdicts moved, not only under nbval."""
     actual = verdict_map(table)
-    moved = [f"{k}: pinned {expected.get(k)!r}, now {actual.get(k)!r}"
-             for k in sorted(set(actual) | set(expected), key=str) if actual.get(k) != expected.get(k)]
+    moved = [
+        f"{k}: pinned {expected.get(k)!r}, now {actual.get(k)!r}"
+        for k in sorted(set(actual) | set(expected), key=str)
+        if actual.get(k) != expected.get(k)
+    ]
     if moved:
         raise AssertionError("verdicts moved: " + "; ".join(moved))
 
@@ -201,9 +287,13 @@ def read_results(root: Path = DATA) -> pd.DataFrame:
         frame.insert(1, "results_file", rel(path))
         frames.append(frame)
     if not frames:
-        return pd.DataFrame(columns=["claim_id", "results_file", *COLUMNS[1:]]).set_index("claim_id")
+        return pd.DataFrame(columns=["claim_id", "results_file", *COLUMNS[1:]]).set_index(
+            "claim_id"
+        )
     table = pd.concat(frames, ignore_index=True)
     dup = table.duplicated(["claim_id", "part"])
     if dup.any():
-        raise DataError(f"data/results: claim {table['claim_id'][dup].iloc[0]} has rows in two files")
+        raise DataError(
+            f"data/results: claim {table['claim_id'][dup].iloc[0]} has rows in two files"
+        )
     return table.set_index("claim_id")

@@ -7,6 +7,7 @@ clone opens notebooks untrusted in JupyterLab, which removes <style> blocks, and
 `valign` attributes (which GitHub keeps) and an inline style (which untrusted JupyterLab keeps, and
 which beats JupyterLab's own right-aligning CSS). Each dollar sign is written `<span>&#36;</span>`
 (see DOLLAR)."""
+
 from __future__ import annotations
 
 import re
@@ -33,6 +34,7 @@ def dollars(text: str) -> str:
 
 def _aligned(html: str) -> str:
     """Every <th> and <td> of pandas' HTML told to align left and top, unless it says otherwise."""
+
     def cell(match):
         tag, attributes = match.group(1), match.group(2) or ""
         if "align=" in attributes:  # pandas' own valign="top" on grouped index cells
@@ -61,8 +63,10 @@ def table_html(frame: pd.DataFrame, index: bool = True) -> str:
     frame = _dashes(frame)
     for column in frame.columns:  # ISO dates never break at their hyphens in a narrow column
         if frame[column].dtype == object:
-            frame[column] = [v.replace("-", "\u2011") if isinstance(v, str) and ISO_DATE.fullmatch(v) else v
-                             for v in frame[column]]
+            frame[column] = [
+                v.replace("-", "\u2011") if isinstance(v, str) and ISO_DATE.fullmatch(v) else v
+                for v in frame[column]
+            ]
     with pd.option_context("display.html.use_mathjax", False):
         html = frame.to_html(index=index, border=0, na_rep="—", justify="left")
     # pandas writes no '$' of its own: every one is the cells' text

@@ -32,6 +32,7 @@ Parts: a compound claim ("15 c in China, 40 in the US, 30 in Europe") is judged 
 `combine` gives the claim's overall verdict from its parts (see its docstring): *mixed* when
 some parts support the article's point and others contradict it.
 """
+
 from __future__ import annotations
 
 import math
@@ -48,12 +49,18 @@ DIRECTIONS = ("higher", "lower")
 DEFINITIONS = {
     "holds": f"the claim matches the evidence (a figure within {HOLDS:.0%} of ours)",
     "roughly holds": f"close but not exact (a figure within {ROUGHLY:.0%} of ours)",
-    "understated": (f"off by more than {ROUGHLY:.0%} but less than {WRONG_FACTOR:g}×, in the direction "
-                    "that weakens the article's own argument"),
-    "exaggerated": (f"off by more than {ROUGHLY:.0%} but less than {WRONG_FACTOR:g}×, in the direction "
-                    "that helps the article's argument"),
-    "mixed": ("the claim's parts disagree: at least one supports the article's point (holds, roughly "
-              "holds or understated) and at least one contradicts it; the reason names which"),
+    "understated": (
+        f"off by more than {ROUGHLY:.0%} but less than {WRONG_FACTOR:g}×, in the direction "
+        "that weakens the article's own argument"
+    ),
+    "exaggerated": (
+        f"off by more than {ROUGHLY:.0%} but less than {WRONG_FACTOR:g}×, in the direction "
+        "that helps the article's argument"
+    ),
+    "mixed": (
+        "the claim's parts disagree: at least one supports the article's point (holds, roughly "
+        "holds or understated) and at least one contradicts it; the reason names which"
+    ),
     "misleading": "the figure is right but describes something else than the article says",
     "misattributed": "the figure is real but belongs to another subject (another model, company or year)",
     "wrong": f"the evidence contradicts the claim (off by more than {WRONG_FACTOR:g}×, or the event did not happen)",
@@ -61,8 +68,15 @@ DEFINITIONS = {
 }
 VERDICTS = tuple(DEFINITIONS)
 HAND_SET = ("misleading", "misattributed", "unverifiable")
-SEVERITY = {"holds": 0, "roughly holds": 1, "understated": 2, "exaggerated": 3, "misleading": 4,
-            "misattributed": 4, "wrong": 5}
+SEVERITY = {
+    "holds": 0,
+    "roughly holds": 1,
+    "understated": 2,
+    "exaggerated": 3,
+    "misleading": 4,
+    "misattributed": 4,
+    "wrong": 5,
+}
 # Which side of the article's point a part's verdict falls on (used by `combine`).
 SUPPORTS = ("holds", "roughly holds", "understated")
 CONTRADICTS = ("exaggerated", "misleading", "misattributed", "wrong")
@@ -75,13 +89,21 @@ def _missing(x) -> bool:
 
 def _side(says_more: bool, direction: str | None) -> str:
     if direction not in DIRECTIONS:
-        raise ValueError(f"a numeric claim needs direction 'higher' or 'lower' (got {direction!r})")
+        raise ValueError(
+            f"a numeric claim needs direction 'higher' or 'lower' (got {direction!r})"
+        )
     helps = says_more == (direction == "higher")
     return "exaggerated" if helps else "understated"
 
 
-def judge(claimed, measured, kind: str = "value", claimed_high=None, direction: str | None = None,
-          scale: float = 1.0) -> str:
+def judge(
+    claimed,
+    measured,
+    kind: str = "value",
+    claimed_high=None,
+    direction: str | None = None,
+    scale: float = 1.0,
+) -> str:
     """Return one word of VERDICTS for an article's figure against ours (see module doc).
 
     `scale` multiplies every tolerance (HOLDS, ROUGHLY and WRONG_FACTOR's margin above 1):
@@ -141,7 +163,9 @@ def judge(claimed, measured, kind: str = "value", claimed_high=None, direction: 
     return _side(measured < low, direction)
 
 
-def robust(claimed, measured, kind: str = "value", claimed_high=None, direction: str | None = None) -> bool:
+def robust(
+    claimed, measured, kind: str = "value", claimed_high=None, direction: str | None = None
+) -> bool:
     """True when the verdict is the same with every tolerance halved and doubled."""
     args = (claimed, measured, kind, claimed_high, direction)
     base = judge(*args)

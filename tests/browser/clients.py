@@ -5,6 +5,7 @@ Nothing here starts a kernel: opening a notebook shows its stored outputs, and t
 started here has no kernel to start. Nothing reaches the network: every request a page makes to
 another host is refused, and MathJax comes from the local copy npm installs (package.json).
 """
+
 from __future__ import annotations
 
 import base64
@@ -46,6 +47,7 @@ VIEWS = (LAB, LAB_TRUSTED, GITHUB)
 class Finding:
     """One thing a reader would see wrong: what, in which cell (0-based, -1 for the page) and
     the text around it as the client shows it."""
+
     kind: str
     cell: int
     text: str
@@ -60,6 +62,7 @@ class Finding:
 @dataclass
 class Page:
     """What one view of one notebook showed."""
+
     view: str
     name: str
     findings: list = field(default_factory=list)
@@ -222,8 +225,16 @@ QUIET = """(ms) => new Promise(resolve => {
 
 
 def _page_result(view, name, raw, seconds, screenshot) -> Page:
-    return Page(view=view, name=name, findings=[Finding(**f) for f in raw["findings"]], maths=raw["maths"],
-                cells=raw["cells"], texts=raw["texts"], screenshot=screenshot, seconds=seconds)
+    return Page(
+        view=view,
+        name=name,
+        findings=[Finding(**f) for f in raw["findings"]],
+        maths=raw["maths"],
+        cells=raw["cells"],
+        texts=raw["texts"],
+        screenshot=screenshot,
+        seconds=seconds,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -267,20 +278,37 @@ class JupyterLab:
         """Start the server (`wait` waits until it answers)."""
         if not (self.data / "notebook_secret").exists():
             self._settings()
-        env = {**os.environ, "JUPYTER_DATA_DIR": str(self.data), "JUPYTER_RUNTIME_DIR": str(self.runtime),
-               "JUPYTER_CONFIG_DIR": str(self.config)}
+        env = {
+            **os.environ,
+            "JUPYTER_DATA_DIR": str(self.data),
+            "JUPYTER_RUNTIME_DIR": str(self.runtime),
+            "JUPYTER_CONFIG_DIR": str(self.config),
+        }
         env.pop("JUPYTER_PATH", None)
         self.port = free_port()
-        args = [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ip=127.0.0.1",
-                f"--port={self.port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
-                f"--ServerApp.root_dir={self.site}", f"--LabApp.user_settings_dir={self.settings}",
-                f"--LabApp.workspaces_dir={self.workspaces}", "--LabApp.expose_app_in_browser=True",
-                "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-                # no kernel can start: opening a notebook needs none
-                "--KernelSpecManager.allowed_kernelspecs=no-kernel-for-the-browser-test"]
+        args = [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--allow-root",
+            "--ip=127.0.0.1",
+            f"--port={self.port}",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={self.token}",
+            f"--ServerApp.root_dir={self.site}",
+            f"--LabApp.user_settings_dir={self.settings}",
+            f"--LabApp.workspaces_dir={self.workspaces}",
+            "--LabApp.expose_app_in_browser=True",
+            "--LabApp.news_url=None",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            # no kernel can start: opening a notebook needs none
+            "--KernelSpecManager.allowed_kernelspecs=no-kernel-for-the-browser-test",
+        ]
         with self.log.open("a", encoding="utf-8") as log:
-            self.process = subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                            stdin=subprocess.DEVNULL)
+            self.process = subprocess.Popen(
+                args, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+            )
         return self
 
     def wait(self):
@@ -397,15 +425,18 @@ CLOSE = """(id) => {
 }"""
 
 
-def lab_session(browser, lab: JupyterLab, view: str, paths: dict, shots: Path | None, timeout=60_000,
-                log=print):
+def lab_session(
+    browser, lab: JupyterLab, view: str, paths: dict, shots: Path | None, timeout=60_000, log=print
+):
     """Open each notebook (`paths`: name -> path relative to the server's root) in one JupyterLab
     page, in turn, and check it; return a Page per notebook."""
     context = _context(browser)
     page = context.new_page()
     page.set_default_timeout(timeout)
     page.goto(lab.url(f"cc-{secrets.token_hex(4)}"))
-    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.commands.hasCommand('docmanager:open')")
+    page.wait_for_function(
+        "() => window.jupyterapp && window.jupyterapp.commands.hasCommand('docmanager:open')"
+    )
     page.evaluate("() => window.jupyterapp.restored")
     page.evaluate(PREPARE)
     results = {}
@@ -413,21 +444,33 @@ def lab_session(browser, lab: JupyterLab, view: str, paths: dict, shots: Path | 
         start = time.monotonic()
         opened = page.evaluate(OPEN, {"path": rel, "timeout": 30_000})
         if "error" in opened:
-            results[name] = Page(view=view, name=name, seconds=time.monotonic() - start,
-                                 findings=[Finding("does not open", -1, opened["error"][:300])])
+            results[name] = Page(
+                view=view,
+                name=name,
+                seconds=time.monotonic() - start,
+                findings=[Finding("does not open", -1, opened["error"][:300])],
+            )
             continue
         page.evaluate(QUIET, 700)
         raw = page.evaluate(DETECT, {"lab": True, "root": opened["id"]})
         if raw["cells"] != opened["cells"]:
-            raw["findings"].append({"kind": "not every cell rendered", "cell": -1,
-                                    "text": f"{raw['cells']} of {opened['cells']} cells"})
+            raw["findings"].append(
+                {
+                    "kind": "not every cell rendered",
+                    "cell": -1,
+                    "text": f"{raw['cells']} of {opened['cells']} cells",
+                }
+            )
         shot = None
         if shots is not None:
             shot = shots / f"{Path(name).stem}.png"
             # the whole notebook in one picture: a window as tall as the notebook
-            tall = page.evaluate("""(id) => { const w = document.getElementById(id);
+            tall = page.evaluate(
+                """(id) => { const w = document.getElementById(id);
                 const s = w.querySelector('.jp-WindowedPanel-outer');
-                return s.scrollHeight + (window.innerHeight - s.clientHeight); }""", opened["id"])
+                return s.scrollHeight + (window.innerHeight - s.clientHeight); }""",
+                opened["id"],
+            )
             page.set_viewport_size({"width": WIDTH, "height": min(int(tall), 60_000)})
             page.evaluate(QUIET, 300)
             page.screenshot(path=str(shot), type="png")
@@ -440,9 +483,14 @@ def lab_session(browser, lab: JupyterLab, view: str, paths: dict, shots: Path | 
 
 
 def _context(browser):
-    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, device_scale_factor=1)
+    context = browser.new_context(
+        viewport={"width": WIDTH, "height": HEIGHT}, device_scale_factor=1
+    )
     # offline: refuse every request that leaves this machine (nbconvert's CDN scripts, news)
-    context.route(re.compile(r"^(?!https?://127\.0\.0\.1[:/]|data:|blob:|about:).*"), lambda route: route.abort())
+    context.route(
+        re.compile(r"^(?!https?://127\.0\.0\.1[:/]|data:|blob:|about:).*"),
+        lambda route: route.abort(),
+    )
     return context
 
 
@@ -451,22 +499,62 @@ def _context(browser):
 
 # GitHub's sanitizer (html-pipeline's allowlist): these elements, these attributes; the contents
 # of script, style, svg and a few others are dropped whole, any other element is unwrapped.
-ALLOWED_TAGS = set("""h1 h2 h3 h4 h5 h6 h7 h8 br b i strong em a pre code img tt div ins del sup sub p ol
+ALLOWED_TAGS = set(
+    """h1 h2 h3 h4 h5 h6 h7 h8 br b i strong em a pre code img tt div ins del sup sub p ol
     ul table thead tbody tfoot blockquote dl dt dd kbd q samp var hr ruby rt rp li tr td th s strike
-    summary details caption figure figcaption abbr bdo cite dfn mark small span time wbr""".split())
-ALLOWED_ATTRIBUTES = set("""abbr accept accept-charset accesskey action align alt aria-describedby
+    summary details caption figure figcaption abbr bdo cite dfn mark small span time wbr""".split()
+)
+ALLOWED_ATTRIBUTES = set(
+    """abbr accept accept-charset accesskey action align alt aria-describedby
     aria-hidden aria-label aria-labelledby axis border cellpadding cellspacing char charoff charset
     checked clear cols colspan color compact coords datetime dir disabled enctype for frame headers
     height hreflang hspace ismap label lang maxlength media method multiple name nohref noshade
     nowrap open progress prompt readonly rel rev role rows rowspan rules scope selected shape size
-    span start summary tabindex target title type usemap valign value vspace width itemprop""".split())
-LINK_ATTRIBUTES = {"a": {"href"}, "img": {"src", "longdesc"}, "blockquote": {"cite"}, "del": {"cite"},
-                   "ins": {"cite"}, "q": {"cite"}}
-DROPPED_WITH_CONTENT = {"script", "style", "svg", "math", "iframe", "noscript", "noembed", "noframes",
-                        "plaintext", "xmp", "template", "head", "title", "textarea", "select", "button"}
-VOID = {"br", "hr", "img", "wbr", "input", "meta", "link", "col", "area", "base", "embed", "source"}
-SAFE_URL = re.compile(r"^(?:https?:|mailto:|#|/|\.|[\w-]+(?:[/.#?]|$))|^data:image/(?:png|jpeg|gif|webp);",
-                      re.I)
+    span start summary tabindex target title type usemap valign value vspace width itemprop""".split()
+)
+LINK_ATTRIBUTES = {
+    "a": {"href"},
+    "img": {"src", "longdesc"},
+    "blockquote": {"cite"},
+    "del": {"cite"},
+    "ins": {"cite"},
+    "q": {"cite"},
+}
+DROPPED_WITH_CONTENT = {
+    "script",
+    "style",
+    "svg",
+    "math",
+    "iframe",
+    "noscript",
+    "noembed",
+    "noframes",
+    "plaintext",
+    "xmp",
+    "template",
+    "head",
+    "title",
+    "textarea",
+    "select",
+    "button",
+}
+VOID = {
+    "br",
+    "hr",
+    "img",
+    "wbr",
+    "input",
+    "meta",
+    "link",
+    "col",
+    "area",
+    "base",
+    "embed",
+    "source",
+}
+SAFE_URL = re.compile(
+    r"^(?:https?:|mailto:|#|/|\.|[\w-]+(?:[/.#?]|$))|^data:image/(?:png|jpeg|gif|webp);", re.I
+)
 
 
 class Sanitiser(HTMLParser):
@@ -598,19 +686,31 @@ def nbconvert_pages(site: Path, paths: dict, shipped: set) -> dict:
         try:
             document, cell_ids = _export(str(source), None)
         except Exception as exc:  # noqa: BLE001 - any failure to convert is the finding
-            pages[name][GITHUB] = f"nbconvert cannot convert it: {type(exc).__name__}: {str(exc)[:200]}"
+            pages[name][GITHUB] = (
+                f"nbconvert cannot convert it: {type(exc).__name__}: {str(exc)[:200]}"
+            )
             continue
-        page = MATHJAX_PAGE.format(title=html.escape(name), mathjax="/_mathjax/es5/tex-chtml.js",
-                                   body=sanitise(document, cell_ids))
+        page = MATHJAX_PAGE.format(
+            title=html.escape(name),
+            mathjax="/_mathjax/es5/tex-chtml.js",
+            body=sanitise(document, cell_ids),
+        )
         out = stem.parent / f"{stem.name}.sanitised.html"
         out.write_text(page, encoding="utf-8")
         pages[name][GITHUB] = "/" + out.relative_to(site).as_posix()
         if name in shipped:
-            document, _ = _export(str(source), "/_mathjax2/MathJax.js?config=TeX-AMS_CHTML-full,Safe")
+            document, _ = _export(
+                str(source), "/_mathjax2/MathJax.js?config=TeX-AMS_CHTML-full,Safe"
+            )
             # the cells, marked as in the sanitised view, so that findings name them
-            marked = re.sub(r'(<div class="jp-Cell [^"]*" id="cell-id=([^"]+)")',
-                            lambda m: f'{m.group(1)} data-cc-cell="{cell_ids.index(m.group(2))}"', document)
-            marked = re.sub(r'(<div class="[^"]*jp-OutputArea-output[^"]*")', r"\1 data-cc-output", marked)
+            marked = re.sub(
+                r'(<div class="jp-Cell [^"]*" id="cell-id=([^"]+)")',
+                lambda m: f'{m.group(1)} data-cc-cell="{cell_ids.index(m.group(2))}"',
+                document,
+            )
+            marked = re.sub(
+                r'(<div class="[^"]*jp-OutputArea-output[^"]*")', r"\1 data-cc-output", marked
+            )
             out = stem.parent / f"{stem.name}.nbconvert.html"
             out.write_text(marked, encoding="utf-8")
             pages[name][NBCONVERT] = "/" + out.relative_to(site).as_posix()
@@ -625,7 +725,9 @@ class StaticServer:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+        self.server = ThreadingHTTPServer(
+            ("127.0.0.1", 0), functools.partial(Quiet, directory=str(site))
+        )
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def __enter__(self):
@@ -654,8 +756,15 @@ TYPESET = {
 }
 
 
-def static_session(browser, server: StaticServer, view: str, urls: dict, shots: Path | None, timeout=60_000,
-                   log=print):
+def static_session(
+    browser,
+    server: StaticServer,
+    view: str,
+    urls: dict,
+    shots: Path | None,
+    timeout=60_000,
+    log=print,
+):
     """Open each page (`urls`: name -> URL path or an error text) and check it."""
     context = _context(browser)
     page = context.new_page()
@@ -664,7 +773,9 @@ def static_session(browser, server: StaticServer, view: str, urls: dict, shots: 
     for name, url in urls.items():
         start = time.monotonic()
         if not url.startswith("/"):
-            results[name] = Page(view=view, name=name, findings=[Finding("does not open", -1, url)])
+            results[name] = Page(
+                view=view, name=name, findings=[Finding("does not open", -1, url)]
+            )
             continue
         page.goto(server.base + url)
         page.wait_for_function("() => document.readyState === 'complete'")
@@ -704,10 +815,19 @@ def describe(page, path: Path) -> list[str]:
         if line in out:
             continue
         out.append(line)
-        if (finding.kind == "typeset as maths" and cells and 0 <= finding.cell < len(cells)
-                and cells[finding.cell].cell_type == "markdown" and finding.cell not in shown):
+        if (
+            finding.kind == "typeset as maths"
+            and cells
+            and 0 <= finding.cell < len(cells)
+            and cells[finding.cell].cell_type == "markdown"
+            and finding.cell not in shown
+        ):
             shown.add(finding.cell)
-            out += [f"    source: {x[:200]}" for x in cells[finding.cell].source.splitlines() if "$" in x]
+            out += [
+                f"    source: {x[:200]}"
+                for x in cells[finding.cell].source.splitlines()
+                if "$" in x
+            ]
     return out
 
 
@@ -734,15 +854,22 @@ def build_site(home: Path, notebooks: dict) -> tuple[Path, dict]:
 
 
 def check_mathjax():
-    missing = [p for p in (MATHJAX / "es5" / "tex-chtml.js", MATHJAX2 / "MathJax.js") if not p.is_file()]
+    missing = [
+        p for p in (MATHJAX / "es5" / "tex-chtml.js", MATHJAX2 / "MathJax.js") if not p.is_file()
+    ]
     if missing:
-        raise RuntimeError(f"no local MathJax ({missing[0]}): run `npm ci --prefix {HERE.relative_to(ROOT)}`")
+        raise RuntimeError(
+            f"no local MathJax ({missing[0]}): run `npm ci --prefix {HERE.relative_to(ROOT)}`"
+        )
     if not Path(CHROMIUM).is_file():
-        raise RuntimeError(f"no Chromium at {CHROMIUM}: `apt-get install chromium` (or set CHROMIUM)")
+        raise RuntimeError(
+            f"no Chromium at {CHROMIUM}: `apt-get install chromium` (or set CHROMIUM)"
+        )
 
 
-def render_all(home: Path, notebooks: dict, shipped: set = frozenset(), shots: Path | None = None,
-               log=print) -> dict:
+def render_all(
+    home: Path, notebooks: dict, shipped: set = frozenset(), shots: Path | None = None, log=print
+) -> dict:
     """Every notebook (name -> path) in every view: {(view, name): Page}. `shipped` names the
     notebooks also shown as nbconvert writes them (MathJax 2, its own styles).
 
@@ -753,9 +880,19 @@ def render_all(home: Path, notebooks: dict, shipped: set = frozenset(), shots: P
     check_mathjax()
     home.mkdir(parents=True, exist_ok=True)
     site, paths = build_site(home, notebooks)
-    converting = subprocess.Popen([sys.executable, __file__, "nbconvert", str(site), json.dumps(paths),
-                                   json.dumps(sorted(shipped))], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                  text=True)
+    converting = subprocess.Popen(
+        [
+            sys.executable,
+            __file__,
+            "nbconvert",
+            str(site),
+            json.dumps(paths),
+            json.dumps(sorted(shipped)),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     untrusted, trusted = JupyterLab(site, home / "untrusted"), JupyterLab(site, home / "trusted")
     trusted.trust(site / rel for rel in paths.values())
     untrusted.start(), trusted.start()
@@ -775,8 +912,10 @@ def render_all(home: Path, notebooks: dict, shipped: set = frozenset(), shots: P
 
         try:
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM,
-                                            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+                browser = p.chromium.launch(
+                    executable_path=CHROMIUM,
+                    args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+                )
                 try:
                     work(browser)
                 finally:
@@ -787,9 +926,16 @@ def render_all(home: Path, notebooks: dict, shipped: set = frozenset(), shots: P
     def lab_views(lab, view):
         def work(browser):
             start = time.monotonic()
-            results.update({(view, n): page for n, page in
-                            lab_session(browser, lab, view, paths, folder(view), log=log).items()})
+            results.update(
+                {
+                    (view, n): page
+                    for n, page in lab_session(
+                        browser, lab, view, paths, folder(view), log=log
+                    ).items()
+                }
+            )
             log(f"{view}: {len(paths)} notebooks in {time.monotonic() - start:.0f} s")
+
         return work
 
     def static_views(browser):
@@ -802,13 +948,21 @@ def render_all(home: Path, notebooks: dict, shipped: set = frozenset(), shots: P
                 urls = {name: views[view] for name, views in pages.items() if view in views}
                 if urls:
                     start = time.monotonic()
-                    results.update({(view, n): page for n, page in
-                                    static_session(browser, server, view, urls, folder(view), log=log).items()})
+                    results.update(
+                        {
+                            (view, n): page
+                            for n, page in static_session(
+                                browser, server, view, urls, folder(view), log=log
+                            ).items()
+                        }
+                    )
                     log(f"{view}: {len(urls)} notebooks in {time.monotonic() - start:.0f} s")
 
     with untrusted, trusted:
-        workers = [threading.Thread(target=in_browser, args=(work,)) for work in
-                   (lab_views(untrusted, LAB), lab_views(trusted, LAB_TRUSTED), static_views)]
+        workers = [
+            threading.Thread(target=in_browser, args=(work,))
+            for work in (lab_views(untrusted, LAB), lab_views(trusted, LAB_TRUSTED), static_views)
+        ]
         for worker in workers:
             worker.start()
         for worker in workers:
@@ -823,4 +977,8 @@ def render_all(home: Path, notebooks: dict, shipped: set = frozenset(), shots: P
 if __name__ == "__main__":  # the nbconvert step of render_all, in a process of its own
     _, command, site_arg, paths_arg, shipped_arg = sys.argv
     assert command == "nbconvert"
-    print(json.dumps(nbconvert_pages(Path(site_arg), json.loads(paths_arg), set(json.loads(shipped_arg)))))
+    print(
+        json.dumps(
+            nbconvert_pages(Path(site_arg), json.loads(paths_arg), set(json.loads(shipped_arg)))
+        )
+    )

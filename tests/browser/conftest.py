@@ -8,6 +8,7 @@ It is not part of the plain `pytest` (pyproject.toml's norecursedirs): it needs 
 pinned browser requirements (requirements-browser.txt) and the local MathJax (`npm ci --prefix
 tests/browser`).
 """
+
 from __future__ import annotations
 
 import shutil
@@ -29,13 +30,21 @@ FIXTURES = HERE / "fixtures"
 SCREENSHOTS = HERE / "screenshots"
 # the fixtures are opened by the test, not run by nbval (the project's addopts say --nbval)
 collect_ignore = ["fixtures", "node_modules", "screenshots"]
-SELF_TEST = {"canary.ipynb": FIXTURES / "canary.ipynb", "broken.ipynb": FIXTURES / "broken.ipynb",
-             "not_a_notebook.ipynb": FIXTURES / "not_a_notebook.ipynb"}
+SELF_TEST = {
+    "canary.ipynb": FIXTURES / "canary.ipynb",
+    "broken.ipynb": FIXTURES / "broken.ipynb",
+    "not_a_notebook.ipynb": FIXTURES / "not_a_notebook.ipynb",
+}
 
 
 def pytest_addoption(parser):
-    parser.addoption("--notebook", action="append", default=[], metavar="PATH",
-                     help="check this notebook (repeatable); default: every notebook in notebooks/")
+    parser.addoption(
+        "--notebook",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="check this notebook (repeatable); default: every notebook in notebooks/",
+    )
 
 
 def pytest_xdist_auto_num_workers(config):
@@ -45,7 +54,9 @@ def pytest_xdist_auto_num_workers(config):
 
 
 def selected(config) -> dict:
-    paths = [Path(p).resolve() for p in config.getoption("--notebook")] or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    paths = [Path(p).resolve() for p in config.getoption("--notebook")] or sorted(
+        (ROOT / "notebooks").glob("*.ipynb")
+    )
     return {p.name: p for p in paths}
 
 
@@ -76,8 +87,13 @@ def rendered(request, tmp_path_factory):
         progress.flush()
 
     try:
-        pages = clients.render_all(home / "run", notebooks, shipped={"canary.ipynb", "dollars.ipynb"},
-                                   shots=SCREENSHOTS, log=log)
+        pages = clients.render_all(
+            home / "run",
+            notebooks,
+            shipped={"canary.ipynb", "dollars.ipynb"},
+            shots=SCREENSHOTS,
+            log=log,
+        )
     finally:
         progress.close()
     seconds = time.monotonic() - start
@@ -92,7 +108,12 @@ def write_report(pages, notebooks):
     lines = ["# What the browser test found", ""]
     for (view, name), page in sorted(pages.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         if page.findings:
-            lines += [f"## {name}, {view}", "", *[f"- {x}" for x in clients.describe(page, notebooks[name])], ""]
+            lines += [
+                f"## {name}, {view}",
+                "",
+                *[f"- {x}" for x in clients.describe(page, notebooks[name])],
+                "",
+            ]
     (SCREENSHOTS / "findings.md").write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -100,4 +121,6 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     for line in getattr(config, "_browser_log", []):
         terminalreporter.write_line(line)
     if getattr(config, "_browser_log", None):
-        terminalreporter.write_line(f"screenshots and findings.md: {SCREENSHOTS.relative_to(ROOT)}/")
+        terminalreporter.write_line(
+            f"screenshots and findings.md: {SCREENSHOTS.relative_to(ROOT)}/"
+        )

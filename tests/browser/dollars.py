@@ -11,6 +11,7 @@ claimcheck.ledger.escape), so the browser test proves that their writing survive
 opens it in every client (as the browser test does) and prints the results table: for each
 writing and place, in which clients it reads as a plain amount.
 """
+
 from __future__ import annotations
 
 import html
@@ -34,18 +35,26 @@ CANDIDATES = {
     "USD 0.55": (lambda a: f"USD {a}", lambda a: f"USD {a}"),
 }
 MARKDOWN_PLACES = {
-    "Markdown paragraph, two amounts": lambda w: f"DeepSeek charges {w('0.55')} per million input tokens, "
-                                                 f"compared to OpenAI's {w('15')}.",
-    "Markdown table cell, two amounts": lambda w: f"| claim | prices |\n|---|---|\n| the gap | {w('0.55')} "
-                                                  f"against {w('15')} |",
-    "Markdown table, one amount a cell": lambda w: f"| DeepSeek | OpenAI |\n|---|---|\n| {w('0.55')} | "
-                                                   f"{w('15')} |",
-    "Markdown, one amount": lambda w: f"DeepSeek charges {w('0.55')} per million input tokens, OpenAI more.",
+    "Markdown paragraph, two amounts": lambda w: (
+        f"DeepSeek charges {w('0.55')} per million input tokens, compared to OpenAI's {w('15')}."
+    ),
+    "Markdown table cell, two amounts": lambda w: (
+        f"| claim | prices |\n|---|---|\n| the gap | {w('0.55')} against {w('15')} |"
+    ),
+    "Markdown table, one amount a cell": lambda w: (
+        f"| DeepSeek | OpenAI |\n|---|---|\n| {w('0.55')} | {w('15')} |"
+    ),
+    "Markdown, one amount": lambda w: (
+        f"DeepSeek charges {w('0.55')} per million input tokens, OpenAI more."
+    ),
 }
 HTML_PLACES = {
-    "HTML table cell, two amounts": lambda w: f"<table><tr><th>prices</th></tr><tr><td>{w('0.55')} against "
-                                              f"{w('15')}</td></tr></table>",
-    "HTML paragraph, two amounts": lambda w: f"<p>DeepSeek charges {w('0.55')}, OpenAI {w('15')}.</p>",
+    "HTML table cell, two amounts": lambda w: (
+        f"<table><tr><th>prices</th></tr><tr><td>{w('0.55')} against {w('15')}</td></tr></table>"
+    ),
+    "HTML paragraph, two amounts": lambda w: (
+        f"<p>DeepSeek charges {w('0.55')}, OpenAI {w('15')}.</p>"
+    ),
 }
 HELPERS = "the package's helpers"
 
@@ -57,12 +66,24 @@ def helper_cells():
     from claimcheck.ledger import escape
     from claimcheck.tables import table_html
 
-    frame = pd.DataFrame({"claim": ["the gap", "GPT-4o"], "prices": ["$0.55 against $15", "$2.50 and $10"],
-                          "first": ["$0.55", "$2.50"], "second": ["$15", "$10"]})
+    frame = pd.DataFrame(
+        {
+            "claim": ["the gap", "GPT-4o"],
+            "prices": ["$0.55 against $15", "$2.50 and $10"],
+            "first": ["$0.55", "$2.50"],
+            "second": ["$15", "$10"],
+        }
+    )
     table = table_html(frame, index=False)
-    row = "| " + " | ".join(escape(c) for c in ["the gap", "$0.55 against $15", "$0.55", "$15"]) + " |"
+    row = (
+        "| "
+        + " | ".join(escape(c) for c in ["the gap", "$0.55 against $15", "$0.55", "$15"])
+        + " |"
+    )
     markdown = "| claim | prices | first | second |\n|---|---|---|---|\n" + row
-    paragraph = escape("DeepSeek charges $0.55 per million input tokens, compared to OpenAI's $15.")
+    paragraph = escape(
+        "DeepSeek charges $0.55 per million input tokens, compared to OpenAI's $15."
+    )
     expect = ["$0.55 against $15", "$2.50 and $10", "$15"]
     return [
         (f"{HELPERS}: table_html", "html", table, expect),
@@ -85,15 +106,28 @@ def cases():
 
 def notebook():
     """The notebook, and for each of its cells (label or None, texts a reader must see)."""
-    meta = {"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
-            "language_info": {"name": "python"}}
-    cells, index = [new_markdown_cell("# Dollar amounts in every client", id="title")], [(None, [])]
+    meta = {
+        "kernelspec": {
+            "display_name": "Python 3 (ipykernel)",
+            "language": "python",
+            "name": "python3",
+        },
+        "language_info": {"name": "python"},
+    }
+    cells, index = (
+        [new_markdown_cell("# Dollar amounts in every client", id="title")],
+        [(None, [])],
+    )
     for n, (label, kind, content, expect) in enumerate(cases()):
         if kind == "markdown":
             cells.append(new_markdown_cell(content, id=f"case-{n}"))
         else:
-            output = new_output("display_data", data={"text/html": content, "text/plain": "an HTML output"})
-            cells.append(new_code_cell(f"case({n})", id=f"case-{n}", execution_count=n, outputs=[output]))
+            output = new_output(
+                "display_data", data={"text/html": content, "text/plain": "an HTML output"}
+            )
+            cells.append(
+                new_code_cell(f"case({n})", id=f"case-{n}", execution_count=n, outputs=[output])
+            )
         index.append((label, expect))
     return new_notebook(cells=cells, metadata=meta), index
 
@@ -129,17 +163,27 @@ def main():
         path = Path(tmp) / "dollars.ipynb"
         nbformat.write(nb, path)
         notebooks = {"canary.ipynb": HERE / "fixtures" / "canary.ipynb", "dollars.ipynb": path}
-        results = clients.render_all(Path(tmp) / "home", notebooks, shipped=set(notebooks),
-                                     log=lambda s: print(s, file=sys.stderr))
+        results = clients.render_all(
+            Path(tmp) / "home",
+            notebooks,
+            shipped=set(notebooks),
+            log=lambda s: print(s, file=sys.stderr),
+        )
     views = [clients.LAB, clients.LAB_TRUSTED, clients.NBCONVERT, clients.GITHUB]
     for view in views:
-        print(f"canary in {view}: {results[view, 'canary.ipynb'].maths} maths node(s)", file=sys.stderr)
+        print(
+            f"canary in {view}: {results[view, 'canary.ipynb'].maths} maths node(s)",
+            file=sys.stderr,
+        )
     table = verdicts(results, index)
     print("| writing | place | " + " | ".join(views) + " |")
     print("|---|---|" + "---|" * len(views))
     for label, by_view in table.items():
         writing, _, place = label.partition(" | ")
-        marks = ["plain" if by_view.get(v) is True else html.escape(str(by_view.get(v, "—"))) for v in views]
+        marks = [
+            "plain" if by_view.get(v) is True else html.escape(str(by_view.get(v, "—")))
+            for v in views
+        ]
         print(f"| `{writing}` | {place or '—'} | " + " | ".join(marks) + " |")
 
 

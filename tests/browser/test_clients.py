@@ -7,10 +7,10 @@ only by CSS, a printed line too long for its output, or when it does not open at
 Each run first proves its detectors: a canary with one real formula must show exactly one maths
 node in every view, and a broken notebook must fail in the ways it is built to.
 """
-import pytest
 
 import clients
 import dollars
+import pytest
 
 ALL_VIEWS = (*clients.VIEWS, clients.NBCONVERT)
 
@@ -23,7 +23,9 @@ def test_canary_shows_exactly_one_formula_in_every_view(rendered):
     pages = rendered["pages"]
     for view in ALL_VIEWS:
         page = pages[view, "canary.ipynb"]
-        assert page.maths == 1, f"{view}: the canary's one formula shows as {page.maths} maths nodes"
+        assert page.maths == 1, (
+            f"{view}: the canary's one formula shows as {page.maths} maths nodes"
+        )
         assert page.cells == 1, f"{view}: the canary's cell is not in the page"
 
 
@@ -32,7 +34,9 @@ def test_every_cell_of_every_notebook_is_in_the_page(rendered):
     for (view, name), page in rendered["pages"].items():
         cells = clients.source_cells(rendered["sources"][name])
         if cells is not None:
-            assert page.cells == len(cells), f"{name} in {view}: {page.cells} of {len(cells)} cells in the page"
+            assert page.cells == len(cells), (
+                f"{name} in {view}: {page.cells} of {len(cells)} cells in the page"
+            )
 
 
 @pytest.mark.parametrize("view", clients.VIEWS)
@@ -51,7 +55,9 @@ def test_broken_notebook_fails_as_built(rendered, view):
     else:  # no style, no class: too wide
         assert css == {"table wider than the notebook"}
     assert not kinds(page, 0), "the fixture's title cell is fine"
-    assert [f.kind for f in rendered["pages"][view, "not_a_notebook.ipynb"].findings] == ["does not open"]
+    assert [f.kind for f in rendered["pages"][view, "not_a_notebook.ipynb"].findings] == [
+        "does not open"
+    ]
 
 
 def test_the_helpers_dollar_writing_reads_as_plain_text_in_every_client(rendered):
@@ -64,7 +70,11 @@ def test_the_helpers_dollar_writing_reads_as_plain_text_in_every_client(rendered
         assert set(row) == set(ALL_VIEWS)
         assert all(v is True for v in row.values()), f"{label}: {row}"
     # and show_table's HTML reads right without its CSS: nothing right-aligned, nothing too wide
-    cells = [i for i, (label, _) in enumerate(rendered["dollars"]) if label and label.startswith(dollars.HELPERS)]
+    cells = [
+        i
+        for i, (label, _) in enumerate(rendered["dollars"])
+        if label and label.startswith(dollars.HELPERS)
+    ]
     for view in ALL_VIEWS[:3]:
         page = rendered["pages"][view, "dollars.ipynb"]
         wrong = [f.line() for f in page.findings if f.cell in cells]
