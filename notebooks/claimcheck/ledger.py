@@ -57,7 +57,7 @@ def ledger(root: Path = DATA) -> pd.DataFrame:
         f"{v} (in hindsight, evidence to {d.date().isoformat()})"
         if j == "in hindsight" and isinstance(d, pd.Timestamp)
         else v
-        for v, j, d in zip(table["verdict"], table["judged"], table["evidence_date"])
+        for v, j, d in zip(table["verdict"], table["judged"], table["evidence_date"], strict=True)
     ]
     table["ours"] = [
         "—"
@@ -65,7 +65,7 @@ def ledger(root: Path = DATA) -> pd.DataFrame:
         else f"{readable(m)} {u}"
         if u not in ("statement", "weekday")
         else str(m)
-        for m, u in zip(table["measured_value"], table["unit"])
+        for m, u in zip(table["measured_value"], table["unit"], strict=True)
     ]
     # a compound claim has no single figure: show its parts' figures in the registry's order
     measured = results[results["part"] != ""].set_index("part", append=True)["measured_value"]
@@ -85,7 +85,9 @@ def parts(root: Path = DATA) -> pd.DataFrame:
     results = read_results(root)
     rows = results[results["part"] != ""].reset_index()
     labels = load_parts(root)["label"]
-    rows["label"] = [labels.get((c, p), p) for c, p in zip(rows["claim_id"], rows["part"])]
+    rows["label"] = [
+        labels.get((c, p), p) for c, p in zip(rows["claim_id"], rows["part"], strict=True)
+    ]
     return rows
 
 

@@ -445,7 +445,7 @@ def _sources_with(text: str, relpath: str, values: dict) -> str:
     for n, line in enumerate(lines[1:], start=1):
         row = next(csv.reader([line]), [])
         if len(row) == len(header) and fnmatch.fnmatch(relpath, row[0]):
-            entry = dict(zip(header, row)) | values
+            entry = dict(zip(header, row, strict=True)) | values
             buffer = io.StringIO()
             csv.writer(buffer, lineterminator="\n").writerow([entry[c] for c in header])
             lines[n] = buffer.getvalue()

@@ -206,7 +206,9 @@ def combine(verdicts, carries=None) -> str:
         overall = "mixed"
     else:
         overall = max(checked, key=lambda v: SEVERITY[v])  # max keeps the first of equal severity
-    point_unchecked = any(c and v == "unverifiable" for v, c in zip(verdicts, carries))
+    point_unchecked = any(
+        c and v == "unverifiable" for v, c in zip(verdicts, carries, strict=True)
+    )
     if point_unchecked and overall in SUPPORTS:
         return "unverifiable"
     return overall
