@@ -178,7 +178,7 @@ def test_every_registered_claim_has_exactly_one_review():
 def test_each_alternate_name_is_the_verdict_in_the_results_files():
     results = read_results()
     verdicts = dict(results[results["part"] == ""]["verdict"])
-    shorts = dict(zip(load_claims()["claim_short"], load_claims().index))
+    shorts = dict(zip(load_claims()["claim_short"], load_claims().index, strict=True))
     for review in REVIEWS:
         assert review["reviewRating"]["alternateName"] == verdicts[shorts[review["claimReviewed"]]]
 
@@ -236,7 +236,7 @@ def test_the_codebook_shows_the_scale_and_both_files():
 def test_the_claims_authors_dates_and_appearances_come_from_articles_csv():
     articles = load_table("articles.csv").set_index("article")
     claims = load_claims()
-    shorts = dict(zip(claims["claim_short"], claims.index))
+    shorts = dict(zip(claims["claim_short"], claims.index, strict=True))
     for review in REVIEWS:
         entry = claims.loc[shorts[review["claimReviewed"]]]
         item = review["itemReviewed"]
@@ -248,7 +248,7 @@ def test_the_claims_authors_dates_and_appearances_come_from_articles_csv():
         assert item["datePublished"] == min(articles.loc[a, "date"] for a in ids)
         authors = item["author"] if isinstance(item["author"], list) else [item["author"]]
         assert len(authors) == len(ids)
-        for a, author in zip(ids, authors):
+        for a, author in zip(ids, authors, strict=True):
             named = articles.loc[a, "author"]
             if (
                 named == "not named"
@@ -275,7 +275,7 @@ def test_review_dates_are_when_the_verdict_was_last_set():
 
     log = load_table("corrections.csv")
     overall = log[log["part"].isna()]
-    shorts = dict(zip(load_claims()["claim_short"], load_claims().index))
+    shorts = dict(zip(load_claims()["claim_short"], load_claims().index, strict=True))
     for review in REVIEWS:
         claim_id = shorts[review["claimReviewed"]]
         mine = overall[overall["claim_id"] == claim_id]
@@ -338,14 +338,14 @@ def test_a_pending_claim_has_a_pending_row_and_no_review(root):
 def test_verdicts_csv_has_a_row_per_claim_and_part_with_the_results_words():
     table = load_table("verdicts.csv")
     claims, parts = load_claims(), load_parts()
-    keys = list(zip(table["claim_id"], table["part"].fillna("")))
+    keys = list(zip(table["claim_id"], table["part"].fillna(""), strict=True))
     expected = []
     for claim_id in claims.index:
         expected += [(claim_id, "")] + [(c, p) for c, p in parts.index if c == claim_id]
     assert keys == expected
     results = read_results().reset_index().set_index(["claim_id", "part"])
     links = anchors(claims)
-    for (claim_id, part), row in zip(keys, table.to_dict("records")):
+    for (claim_id, part), row in zip(keys, table.to_dict("records"), strict=True):
         result = results.loc[(claim_id, part)]
         for column in ("verdict", "reason", "sources", "conclusion", "found"):
             assert text(row[column]) == text(result[column]), (claim_id, part, column)

@@ -134,7 +134,7 @@ def test_notebooks_01_and_06_print_the_same_selloff_figures():
     now: the two closes, the change, the fall per share, the share count, the loss and the value."""
     expected = market.shared_figures()
     labels = sorted(expected.iloc[:, 0], key=len, reverse=True)  # longest first: no prefix clash
-    want = dict(zip(expected.iloc[:, 0], expected.iloc[:, 1]))
+    want = dict(zip(expected.iloc[:, 0], expected.iloc[:, 1], strict=True))
     for stem in SHARED:
         assert _shown(stem, labels) == want, f"notebooks/{stem}.ipynb shows other sell-off figures"
 
