@@ -188,7 +188,8 @@ def render_readme(text: str, root: Path = DATA) -> str:
         pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), flags=re.S)
         if not pattern.search(text):
             raise ValueError(f"README.md has no generated block '{name}'")
-        text = pattern.sub(lambda _m: f"{start}\n{content.rstrip()}\n{end}", text)
+        replacement = f"{start}\n{content.rstrip()}\n{end}"
+        text = pattern.sub(lambda _m, r=replacement: r, text)  # a function: r is taken as is
     return text
 
 

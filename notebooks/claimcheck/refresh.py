@@ -388,7 +388,7 @@ def stage_prices(tickers, root: Path, fetch, today: date) -> dict[Path, str]:
     files = {}
     for ticker in tickers:
         relpath = f"market/{manifest.loc[ticker, 'file']}"
-        old = _current(lambda: load_table(relpath, root).set_index("date"))
+        old = _current(lambda relpath=relpath: load_table(relpath, root).set_index("date"))
         out = tidy(_fetch(fetch, ticker), ticker)
         text = to_csv_text(out)
         new = validate(relpath, text, ticker, out.index, root)

@@ -705,7 +705,7 @@ def nbconvert_pages(site: Path, paths: dict, shipped: set) -> dict:
             # the cells, marked as in the sanitised view, so that findings name them
             marked = re.sub(
                 r'(<div class="jp-Cell [^"]*" id="cell-id=([^"]+)")',
-                lambda m: f'{m.group(1)} data-cc-cell="{cell_ids.index(m.group(2))}"',
+                lambda m, ids=cell_ids: f'{m.group(1)} data-cc-cell="{ids.index(m.group(2))}"',
                 document,
             )
             marked = re.sub(
