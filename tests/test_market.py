@@ -146,7 +146,7 @@ def test_no_other_value_of_the_loss_is_printed():
     """Every table row labelled as the loss of 27 Jan 2025 shows the one shared value."""
     loss = f"{market.selloff()['loss_bn']:,.1f}"
     for stem in SHARED:
-        lines = [l for l in _output_lines(stem) if LOSS_LINE.match(l)]
+        lines = [line for line in _output_lines(stem) if LOSS_LINE.match(line)]
         assert lines, f"notebooks/{stem}.ipynb prints no loss of 27 Jan 2025"
         for line in lines:
             assert loss in line, f"notebooks/{stem}.ipynb: {line!r} does not show USD {loss} bn"

@@ -375,7 +375,7 @@ def test_unexpected_error_is_one_line(root, monkeypatch, capsys):
 
 def test_yfinance_warnings_stay_out(root, capsys):
     def noisy(ticker, **window):
-        warnings.warn("The default fill_method is deprecated", FutureWarning)
+        warnings.warn("The default fill_method is deprecated", FutureWarning, stacklevel=2)
         return good(root)(ticker)
 
     with warnings.catch_warnings():
@@ -548,7 +548,11 @@ def test_download_keeps_yfinance_warnings_out(monkeypatch):
     import yfinance
 
     def fake_download(ticker, **kwargs):
-        warnings.warn("The inplace keyword in DataFrame.rename is deprecated", DeprecationWarning)
+        warnings.warn(
+            "The inplace keyword in DataFrame.rename is deprecated",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return recorded()
 
     monkeypatch.setattr(yfinance, "download", fake_download)

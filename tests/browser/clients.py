@@ -312,7 +312,7 @@ class JupyterLab:
         return self
 
     def wait(self):
-        for attempt in range(3):  # a port taken meanwhile: start again on another
+        for _attempt in range(3):  # a port taken meanwhile: start again on another
             if self._wait_ready():
                 return self
             self._stop()
