@@ -65,7 +65,7 @@ def regenerating() -> bool:
 
 
 def _write_temp(path: Path, data) -> Path:
-    """`data` written to a new temporary file beside `path`; returns its path (removed on failure)."""
+    """`data` in a new temporary file beside `path`; returns its path (removed on failure)."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -127,7 +127,7 @@ def _in_main_thread() -> bool:
 
 @contextmanager
 def terminate_as_interrupt():
-    """Inside the block SIGTERM raises Terminated (a KeyboardInterrupt), so it is undone like Ctrl-C."""
+    """In the block SIGTERM raises Terminated (a KeyboardInterrupt): it is undone like Ctrl-C."""
     if not _in_main_thread():
         yield
         return

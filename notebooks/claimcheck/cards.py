@@ -100,7 +100,10 @@ def card_html(pieces: dict) -> str:
     """The card as sanitiser-proof HTML."""
     out = [
         '<blockquote class="tex2jax_ignore mathjax_ignore">',
-        f"<p><b>{_esc(pieces['title'])}</b><br>{_esc(pieces['quote'])} ({_esc(pieces['where'])})</p>",
+        (
+            f"<p><b>{_esc(pieces['title'])}</b><br>{_esc(pieces['quote'])} "
+            f"({_esc(pieces['where'])})</p>"
+        ),
         f"<p>Verdict: <b>{_esc(pieces['verdict'].upper())}</b>"
         + (f" (evidence to {_esc(pieces['evidence_date'])})" if pieces["evidence_date"] else "")
         + (f". {_esc(pieces['conclusion'])}" if pieces["conclusion"] else "")

@@ -334,7 +334,7 @@ def claimreview_json(reviews: list[dict]) -> str:
 
 
 def export_files(root: Path = DATA) -> dict:
-    """{path: text} of data/verdicts.csv and data/claimreview.json (the ledger command writes them)."""
+    """{path: text} of data/verdicts.csv and data/claimreview.json (the ledger writes them)."""
     root = Path(root)
     return {
         root / VERDICTS_FILE: verdicts_csv(root),

@@ -6,7 +6,8 @@ import math
 
 
 def readable(text: str) -> str:
-    """A measured value as a reader wants it: 29869.2 -> '29,869', 96.3333 -> '96.33', 0.11039 -> '0.110'."""
+    """A measured value as a reader wants it: 29869.2 -> '29,869', 96.3333 -> '96.33',
+    0.11039 -> '0.110'."""
     try:
         x = float(text)
     except ValueError:

@@ -46,7 +46,7 @@ class DataError(ValueError):
 
 
 def schema_for(relpath: str) -> Schema:
-    """The file's schema: its own entry if it has one (NVDA's bars), else the pattern it matches."""
+    """The file's schema: its own entry if it has one (NVDA's bars), else its pattern's."""
     if relpath in SCHEMAS:
         return SCHEMAS[relpath]
     for pattern, schema in SCHEMAS.items():

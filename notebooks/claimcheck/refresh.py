@@ -2,7 +2,7 @@
 
     python -m claimcheck.refresh              # every ticker in data/market/tickers.csv
     python -m claimcheck.refresh NVDA SPY     # only these
-    python -m claimcheck.refresh --history    # the long Nvidia history, data/market/history/NVDA.csv
+    python -m claimcheck.refresh --history    # the long NVDA history, data/market/history/NVDA.csv
 
 Price files (data/market/prices/): each ticker is downloaded over the fixed window START..END
 with auto_adjust=False, so the raw close and the adjusted close are both kept; the manifest
@@ -301,7 +301,8 @@ def check_bars(ticker: str, bars: pd.DataFrame, old: pd.DataFrame | None = None)
 
 
 def _split(ticker: str, factor: float, shared: int) -> RefreshError:
-    """The refusal of a steady factor far from 1: a split since the last download, if it looks like one."""
+    """The refusal of a steady factor far from 1: a split since the last download, if it looks
+    like one."""
     ratio = Fraction(1 / factor).limit_denominator(
         20
     )  # a 4-for-1 split makes every earlier day 1/4
@@ -416,7 +417,10 @@ def stage_prices(tickers, root: Path, fetch, today: date) -> dict[Path, str]:
             "Yahoo Finance",
             f"yf.download {START}..{END}",
             "",
-            f"yfinance {_yfinance_version()} auto_adjust=False (raw close plus adj_close) retrieved {stamp}",
+            (
+                f"yfinance {_yfinance_version()} auto_adjust=False (raw close plus adj_close) "
+                f"retrieved {stamp}"
+            ),
         ]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -439,7 +443,7 @@ def refresh(
 
 
 def _sources_with(text: str, relpath: str, values: dict) -> str:
-    """data/sources.csv's text with the row that covers `relpath` updated (other lines untouched)."""
+    """data/sources.csv's text with the row covering `relpath` updated (other lines untouched)."""
     lines = text.splitlines(keepends=True)
     header = next(csv.reader([lines[0]]))
     for n, line in enumerate(lines[1:], start=1):
@@ -473,8 +477,10 @@ def stage_history(root: Path, fetch, today: date) -> dict[Path, str]:
         {
             "publisher": "Yahoo Finance (downloaded with yfinance)",
             "source": (
-                f"yf.download('{HISTORY_TICKER}', start='{HISTORY_START}', end='{end}', auto_adjust=False) "
-                f"with yfinance {_yfinance_version()}; close = Adj Close (split- and dividend-adjusted as of {end})"
+                f"yf.download('{HISTORY_TICKER}', start='{HISTORY_START}', end='{end}', "
+                "auto_adjust=False) "
+                f"with yfinance {_yfinance_version()}; close = Adj Close "
+                f"(split- and dividend-adjusted as of {end})"
             ),
             "as_of": new.index[-1].date().isoformat(),
             "retrieved": today.isoformat(),
@@ -596,7 +602,8 @@ def report(
     incomplete: Incomplete | None,
 ) -> tuple[int, str]:
     """(exit status, the last line): what is true of data/, by comparing every file's hash now
-    (`after`) with its hash before the run (`before`); `files` the {path: data} it meant to write."""
+    (`after`) with its hash before the run (`before`); `files` the {path: data} it meant to
+    write."""
     changed = [p for p in sorted(before.keys() | after.keys()) if before.get(p) != after.get(p)]
     planned = {Path(p): _sha(data) for p, data in files.items()}
     written = bool(planned) and all(after.get(p) == h for p, h in planned.items())
@@ -617,8 +624,8 @@ def report(
         )
         why = f" ({incomplete.why})" if incomplete and incomplete.why else ""
         return 1, (
-            f"refresh: {what}; but {len(others)} leftover file(s) could not be removed{why}; remove "
-            f"them{where} with: rm -f -- {' '.join(_shown(p) for p in others)}"
+            f"refresh: {what}; but {len(others)} leftover file(s) could not be removed{why}; "
+            f"remove them{where} with: rm -f -- {' '.join(_shown(p) for p in others)}"
         )
     restore, left, unknown = [], [], []
     for path in changed:
@@ -663,7 +670,7 @@ def main(
     today: date | None = None,
     lock: Path | None = None,
 ) -> int:
-    """The command line: one line out (stdout on success, stderr otherwise); exit 0, 1 or 2 (usage)."""
+    """The command line: one line out (stdout on success, else stderr); exit 0, 1 or 2 (usage)."""
     try:
         args = parser().parse_args(sys.argv[1:] if argv is None else list(argv))
         if args.history and args.tickers:
@@ -680,7 +687,8 @@ def main(
         except Busy:
             status, line = (
                 1,
-                f"refresh: another refresh is running (it holds {rel(lock)}); this one wrote nothing",
+                f"refresh: another refresh is running (it holds {rel(lock)}); "
+                "this one wrote nothing",
             )
     print(line, file=sys.stdout if status == 0 else sys.stderr)
     return status

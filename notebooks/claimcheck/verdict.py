@@ -62,8 +62,13 @@ DEFINITIONS = {
         "holds or understated) and at least one contradicts it; the reason names which"
     ),
     "misleading": "the figure is right but describes something else than the article says",
-    "misattributed": "the figure is real but belongs to another subject (another model, company or year)",
-    "wrong": f"the evidence contradicts the claim (off by more than {WRONG_FACTOR:g}×, or the event did not happen)",
+    "misattributed": (
+        "the figure is real but belongs to another subject (another model, company or year)"
+    ),
+    "wrong": (
+        f"the evidence contradicts the claim (off by more than {WRONG_FACTOR:g}×, "
+        "or the event did not happen)"
+    ),
     "unverifiable": "no source was found that settles it; the reason says what is missing",
 }
 VERDICTS = tuple(DEFINITIONS)
