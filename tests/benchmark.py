@@ -52,7 +52,8 @@ def timed(args, cwd):
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         sys.exit(
-            f"benchmark: {' '.join(map(str, args))} failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}"
+            f"benchmark: {' '.join(map(str, args))} failed:\n"
+            f"{done.stdout[-2000:]}{done.stderr[-2000:]}"
         )
     return elapsed
 
@@ -89,7 +90,8 @@ def bench(rounds: int) -> None:
             for name in FLOORS:
                 ratios[name].append(times["full"] / times[name])
             print(
-                f"round {i + 1}: stack floor {times['stack']:.1f} s, minimal floor {times['minimal']:.1f} s, "
+                f"round {i + 1}: stack floor {times['stack']:.1f} s, "
+                f"minimal floor {times['minimal']:.1f} s, "
                 f"full suite {times['full']:.1f} s; ratios {ratios['stack'][-1]:.2f} (stack), "
                 f"{ratios['minimal'][-1]:.2f} (minimal)",
                 flush=True,
@@ -104,7 +106,8 @@ def bench(rounds: int) -> None:
 
 
 def cells(paths) -> None:
-    """Per-cell wall time of each notebook, run as nbval runs it (kernel in the notebook's folder)."""
+    """Per-cell wall time of each notebook, run as nbval runs it (kernel in the notebook's
+    folder)."""
     from nbclient import NotebookClient
 
     for path in map(Path, paths):
@@ -124,7 +127,8 @@ def cells(paths) -> None:
                 spent.append((time.perf_counter() - began, cell.get("id", index), first))
         total = time.perf_counter() - start
         print(
-            f"{path.name}: {total:.2f} s in all (kernel start included), {sum(s for s, *_ in spent):.2f} s in "
+            f"{path.name}: {total:.2f} s in all (kernel start included), "
+            f"{sum(s for s, *_ in spent):.2f} s in "
             f"{len(spent)} code cells; costliest:"
         )
         for seconds, cell_id, first in sorted(spent, reverse=True)[:8]:

@@ -43,7 +43,9 @@ assert Path(refresh.__file__).is_relative_to(Path.cwd()), refresh.__file__  # th
 
 def fetch(ticker, start=refresh.START, end=refresh.END):
     name = "history" if start == refresh.HISTORY_START else ticker.lstrip("^")
-    frame = pd.read_csv(recorded / f"{name}.csv", header=[0, 1], index_col=0, skiprows=[2], parse_dates=True)
+    frame = pd.read_csv(
+        recorded / f"{name}.csv", header=[0, 1], index_col=0, skiprows=[2], parse_dates=True
+    )
     frame.index.name = "Date"
     frame.columns.names = ["Price", "Ticker"]
     return frame
@@ -134,12 +136,15 @@ def main(argv) -> int:
             [python, "-c", REFRESH, str(recorded), "--history"],
             copy,
             env,
-            shown="python -m claimcheck.refresh --history (the recorded download in place of the network)",
+            shown=(
+                "python -m claimcheck.refresh --history "
+                "(the recorded download in place of the network)"
+            ),
         )
         # the README's re-execution, figures and results allowed to change
         run(
-            f"CLAIMCHECK_REGENERATE=1 {shlex_quote(python)} -m jupyter nbconvert --to notebook --execute "
-            f"--inplace --ExecutePreprocessor.record_timing=False {NOTEBOOKS}",
+            f"CLAIMCHECK_REGENERATE=1 {shlex_quote(python)} -m jupyter nbconvert --to notebook "
+            f"--execute --inplace --ExecutePreprocessor.record_timing=False {NOTEBOOKS}",
             copy,
             env,
             shell=True,

@@ -1,4 +1,4 @@
-"""The one atomic writer: a file is old or new, never half; several files are all new or all old."""
+"""The one atomic writer: a file is old or new, never half; several files all new or all old."""
 
 import errno
 import os

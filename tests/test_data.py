@@ -20,11 +20,11 @@ ALL_DATA_FILES = sorted(
 CODEBOOK = (DATA / "README.md").read_text(encoding="utf-8")
 # The ids of the first version: kept so that links and citations to them keep working.
 V1_CLAIM_IDS = """stargate_500bn deepseek_released_friday nvda_142_to_118 nvda_loss_half_trillion
-nvda_record_one_day_loss api_gap_r1_o1 gpt4o_output_10_per_m user_cost_50c_vs_100 doubao_effectively_free
-deepseek_beats_gpt4o_quality chatgpt_wrong_half_time deepseek_cost_5_5m gpt4o_cost_63m deepseek_params_676b
-gpt4o_params_1_8t deepseek_older_lower_power_gpus deepseek_runs_on_home_pc solar_price_15c_40c_30c
-solar_china_80pct ev_china_58pct_2023 su7_price_30k su7_tariff_25_50pct tesla_germany_subsidies
-tesla_200k_cars""".split()
+nvda_record_one_day_loss api_gap_r1_o1 gpt4o_output_10_per_m user_cost_50c_vs_100
+doubao_effectively_free deepseek_beats_gpt4o_quality chatgpt_wrong_half_time deepseek_cost_5_5m
+gpt4o_cost_63m deepseek_params_676b gpt4o_params_1_8t deepseek_older_lower_power_gpus
+deepseek_runs_on_home_pc solar_price_15c_40c_30c solar_china_80pct ev_china_58pct_2023
+su7_price_30k su7_tariff_25_50pct tesla_germany_subsidies tesla_200k_cars""".split()
 
 
 @pytest.mark.parametrize("relpath", DATA_FILES)
@@ -57,7 +57,7 @@ def test_file_has_a_source_row_dated_before_its_retrieval(relpath):
 
 @pytest.mark.parametrize("relpath", ALL_DATA_FILES)
 def test_file_is_in_the_codebook(relpath):
-    """The codebook has a block headed by the file's name or by the pattern of its sources.csv row."""
+    """The codebook has a block headed by the file's name or by its sources.csv row's pattern."""
     rows = load.load_table("sources.csv")["file"]
     key = next(f for f in rows if Path(relpath).match(f) or f == relpath)
     assert f"## `{key}`" in CODEBOOK, f"data/README.md has no block for `{key}`"

@@ -125,11 +125,17 @@ CASES = {
     "UTF-16 without a byte-order mark": (GOOD, "utf-16-le"),
 }
 ENCODED = {  # the message for each encoding case
-    "not UTF-8": "not UTF-8 text: byte 0xe9 on line 3, column 25 cannot be read (Latin-1 or Windows-1252 "
-    "text?); save the file as UTF-8",
-    "UTF-16": "not UTF-8 text: byte 0xff on line 1, column 1 cannot be read (the file is UTF-16 text); save the "
-    "file as UTF-8",
-    "UTF-16 without a byte-order mark": "line 1 holds NUL bytes (UTF-16 text?); save the file as UTF-8",
+    "not UTF-8": (
+        "not UTF-8 text: byte 0xe9 on line 3, column 25 cannot be read (Latin-1 or Windows-1252 "
+        "text?); save the file as UTF-8"
+    ),
+    "UTF-16": (
+        "not UTF-8 text: byte 0xff on line 1, column 1 cannot be read (the file is UTF-16 text); "
+        "save the file as UTF-8"
+    ),
+    "UTF-16 without a byte-order mark": (
+        "line 1 holds NUL bytes (UTF-16 text?); save the file as UTF-8"
+    ),
 }
 
 
@@ -238,7 +244,7 @@ def test_a_bad_value_in_a_record_spanning_lines_names_its_own_line(tmp_path):
     assert error("market/events.csv", tmp_path).endswith(
         "non-positive value -5.0 in column 'amount_usd_bn' (line 4)"
     )
-    two = '2025-01-20,R1,"a\r\nb\r\nc",release,-5,"d\ne",https://x\n'  # CRLF inside quotes counts once
+    two = '2025-01-20,R1,"a\r\nb\r\nc",release,-5,"d\ne",https://x\n'  # CRLF in quotes: once
     (tmp_path / "market" / "events.csv").write_text(header + first + two)
     assert error("market/events.csv", tmp_path).endswith("in column 'amount_usd_bn' (line 5)")
 
@@ -342,9 +348,12 @@ def test_a_link_to_a_file_elsewhere_is_named_by_its_place(monkeypatch, tmp_path)
 
 
 def test_an_empty_nullable_integer_is_not_called_non_integer(tmp_path):
-    """A nullable int column: '' is a missing value; the first real non-integer is the one named."""
+    """A nullable int column: '' is a missing value; the first real non-integer is named."""
     (tmp_path / "ai").mkdir()
-    header = "gpu,maker,architecture,segment,released,year,memory_gb,max_power_w,nvlink_gb_s,source,url,quality\n"
+    header = (
+        "gpu,maker,architecture,segment,released,year,memory_gb,max_power_w,nvlink_gb_s,"
+        "source,url,quality\n"
+    )
     rows = (
         "H800,NVIDIA,Hopper,data centre,,2023,80,,,s,u,primary\n"
         "H20,NVIDIA,Hopper,data centre,2024-01-01,2024,96,,,s,u,primary\n"

@@ -131,7 +131,8 @@ def _shown(stem, labels):
 
 def test_notebooks_01_and_06_print_the_same_selloff_figures():
     """The committed outputs of both notebooks show the shared table with the values the data give
-    now: the two closes, the change, the fall per share, the share count, the loss and the value."""
+    now: the two closes, the change, the fall per share, the share count, the loss and the
+    value."""
     expected = market.shared_figures()
     labels = sorted(expected.iloc[:, 0], key=len, reverse=True)  # longest first: no prefix clash
     want = dict(zip(expected.iloc[:, 0], expected.iloc[:, 1], strict=True))

@@ -142,14 +142,14 @@ def test_relative_links_in_markdown_resolve():
             file_part, _, fragment = target.partition("#")
             resolved = (base / file_part).resolve()
             assert resolved.exists(), f"{doc.name}: link to {target} points at nothing"
-            # GitHub shows notebooks in a frame and does not scroll to #Section: name it in the text
+            # GitHub shows notebooks in a frame, not scrolled to #Section: name it in the text
             assert not (fragment and resolved.suffix == ".ipynb"), (
                 f"{doc.name}: link {target} has a fragment"
             )
 
 
 def markdown_text(cell):
-    """A Markdown cell's text without code spans and fenced code (where a dollar sign is literal)."""
+    """A Markdown cell's text without code spans and fenced code (where a dollar is literal)."""
     text = re.sub(r"```.*?```", "", "".join(cell["source"]), flags=re.S)
     return re.sub(r"`[^`\n]*`", "", text)
 
@@ -157,9 +157,9 @@ def markdown_text(cell):
 @pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=IDS)
 def test_markdown_has_no_unescaped_dollar(path):
     """Two dollar signs on a line render as LaTeX in JupyterLab and on GitHub. A quick source check
-    only: `\\$` passes it but is still typeset in a table cell or beside another amount; the browser
-    test (tests/browser) checks what the clients show, and <span>&#36;</span> is the writing that
-    reads as a dollar in each."""
+    only: `\\$` passes it but is still typeset in a table cell or beside another amount; the
+    browser test (tests/browser) checks what the clients show, and <span>&#36;</span> is the
+    writing that reads as a dollar in each."""
     for cell in load(path)["cells"]:
         if cell["cell_type"] != "markdown":
             continue
@@ -184,7 +184,7 @@ def test_markdown_outputs_have_no_unescaped_dollar(path):
 
 @pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=IDS)
 def test_no_table_cell_is_cut(path):
-    """pandas cuts cells at 50 characters unless display.max_colwidth is raised; readers lose the end."""
+    """pandas cuts cells at 50 characters unless display.max_colwidth is raised: ends are lost."""
     for cell in load(path)["cells"]:
         for out in cell.get("outputs", []):
             html = "".join(out.get("data", {}).get("text/html", ""))

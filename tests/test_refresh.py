@@ -1,4 +1,5 @@
-"""The yfinance refresh, offline: recorded and synthetic frames, and a refresh that is all or nothing.
+"""The yfinance refresh, offline: recorded and synthetic frames, and a refresh that is all or
+nothing.
 
 Every failure must leave the copy of data/ byte-identical and say one line, or, when the undo
 fails too, name exactly the files left changed and the command that restores them."""
@@ -28,8 +29,9 @@ TODAY = date(2026, 1, 2)
 
 
 def recorded():
-    """A frame as yf.download(..., auto_adjust=False) returns it: (Price, Ticker) columns, 'Date' index.
-    Its values are SPY's real bars of 21-31 January 2025, saved in yfinance's own CSV layout."""
+    """A frame as yf.download(..., auto_adjust=False) returns it: (Price, Ticker) columns, 'Date'
+    index. Its values are SPY's real bars of 21-31 January 2025, saved in yfinance's own CSV
+    layout."""
     frame = pd.read_csv(FIXTURE, header=[0, 1], index_col=0, skiprows=[2], parse_dates=True)
     frame.index.name = "Date"
     frame.columns.names = ["Price", "Ticker"]
@@ -37,7 +39,7 @@ def recorded():
 
 
 def as_download(prices: pd.DataFrame, label: str) -> pd.DataFrame:
-    """A yf.download-shaped frame holding the bars of `prices` (a loaded file), labelled `label`."""
+    """A yf.download-shaped frame with the bars of `prices` (a loaded file), labelled `label`."""
     close = prices["close"]
     columns = {
         "Adj Close": prices.get("adj_close", close),
@@ -54,7 +56,8 @@ def as_download(prices: pd.DataFrame, label: str) -> pd.DataFrame:
     return frame
 
 
-FIRST = "2025-01-02"  # the fixture keeps the real files' lines from this day on (small: the tests stay fast)
+# the fixture keeps the real files' lines from this day on (small: the tests stay fast)
+FIRST = "2025-01-02"
 SNAPSHOT = DATA.parent / "tests" / "fixtures" / "refresh"
 
 
@@ -214,7 +217,8 @@ BAD = {
     "NVDA's close x10 alone": (
         "NVDA",
         lambda f: scaled(f, 10, "2025-01-27", ["Close", "Adj Close"]),
-        "NVDA: the bar of 2025-01-27 is inconsistent: the close 1184.09 is above the high 128.388 ",
+        "NVDA: the bar of 2025-01-27 is inconsistent: "
+        "the close 1184.09 is above the high 128.388 ",
     ),
     "adjusted close 50 % above the close": (
         "SPY",
@@ -385,7 +389,8 @@ def test_yfinance_warnings_stay_out(root, capsys):
     assert (
         err == ""
         and out
-        == "refresh: wrote 1 file(s) to data/market/prices; now re-run the notebooks (see README)\n"
+        == "refresh: wrote 1 file(s) to data/market/prices; "
+        "now re-run the notebooks (see README)\n"
     )
 
 
@@ -433,9 +438,10 @@ def test_network_check_honours_https_proxy(monkeypatch):
 # The long Nvidia history: data/market/history/NVDA.csv (date,close; close = adjusted close).
 SOURCES = (
     "file,what,publisher,source,as_of,retrieved,licence\n"
-    'market/prices/*.csv,daily bars,Yahoo Finance,"repositories, see manifest",2025-05-30,2026-11-26,Yahoo terms\n'
-    "market/history/*.csv,long daily close history,Yahoo Finance,a repository copy,2026-08-03,2026-11-26,"
-    "Yahoo terms\n"
+    'market/prices/*.csv,daily bars,Yahoo Finance,"repositories, see manifest",'
+    "2025-05-30,2026-11-26,Yahoo terms\n"
+    "market/history/*.csv,long daily close history,Yahoo Finance,a repository copy,"
+    "2026-08-03,2026-11-26,Yahoo terms\n"
 )
 
 
@@ -492,7 +498,8 @@ def test_history_refresh_writes_the_file_and_its_sources_row(history_root, capsy
         (lambda f: f.rename(columns={"NVDA": "AMD"}, level="Ticker"), "labelled AMD, not NVDA"),
         (
             lambda f: f * 3,
-            "NVDA: a 1-for-3 reverse split since the last download: the downloaded closes are 3 times",
+            "NVDA: a 1-for-3 reverse split since the last download: "
+            "the downloaded closes are 3 times",
         ),
         (
             lambda f: scaled(f, 10, "2025-01-28"),
@@ -580,7 +587,7 @@ def test_another_tickers_bars_at_a_similar_level_are_refused(root, capsys):
 
 @pytest.mark.parametrize("ticker", ["SPY", "NVDA"])
 def test_a_dividend_since_the_last_download_is_accepted(root, capsys, ticker):
-    """A dividend paid since rescales every earlier adjusted close by one factor: that is written."""
+    """A dividend paid since rescales every earlier adjusted close by one factor: it is written."""
     fetch = broken(root, ticker, lambda f: scaled(f, 0.993, prices=["Adj Close"]))
     assert refresh.main([ticker], root=root, fetch=fetch, today=TODAY) == 0, (
         capsys.readouterr().err
@@ -724,8 +731,8 @@ def test_a_second_refresh_while_one_runs_is_refused_in_one_line(root, capsys):
     out, err = capsys.readouterr()
     assert second == [1]
     assert (
-        err
-        == f"refresh: another refresh is running (it holds {(root.parent / '.refresh.lock').as_posix()}); "
+        err == "refresh: another refresh is running "
+        f"(it holds {(root.parent / '.refresh.lock').as_posix()}); "
         "this one wrote nothing\n"
     )
     assert out.startswith("refresh: wrote 2 file(s)")
@@ -819,7 +826,8 @@ def test_sigterm_during_the_download_writes_nothing(root, capsys):
         ),
         (
             ["NVDA", "--histroy"],
-            "refresh: unrecognized arguments: --histroy (see python -m claimcheck.refresh --help)\n",
+            "refresh: unrecognized arguments: --histroy "
+            "(see python -m claimcheck.refresh --help)\n",
         ),
         (
             ["--history", "NVDA"],

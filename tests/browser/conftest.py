@@ -2,7 +2,7 @@
 client for the whole session (JupyterLab starts once; each notebook is opened once per view).
 
     pytest tests/browser                                   every notebook in notebooks/
-    pytest tests/browser --notebook PATH [--notebook ...]  only these (e.g. a fixture, to see it fail)
+    pytest tests/browser --notebook PATH [--notebook ...]  only these (a fixture: see it fail)
 
 It is not part of the plain `pytest` (pyproject.toml's norecursedirs): it needs Chromium, the
 pinned browser requirements (requirements-browser.txt) and the local MathJax (`npm ci --prefix
@@ -103,7 +103,7 @@ def rendered(request, tmp_path_factory):
 
 
 def write_report(pages, notebooks):
-    """Every finding, by notebook and view, in screenshots/findings.md, for the notebooks' owners."""
+    """Every finding, by notebook and view, in screenshots/findings.md, for the notebook owners."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     lines = ["# What the browser test found", ""]
     for (view, name), page in sorted(pages.items(), key=lambda kv: (kv[0][1], kv[0][0])):
