@@ -90,7 +90,8 @@ async ({lab, root}) => {
   const outSel = lab ? '.jp-OutputArea-output' : '[data-cc-output]';
   const cells = [...host.querySelectorAll(cellSel)];
   const cellOf = el => { const c = el.closest(cellSel); return c ? cells.indexOf(c) : -1; };
-  const clip = (s, n = 160) => { s = s.replace(/\s+/g, ' ').trim(); return s.length > n ? s.slice(0, n) + '…' : s; };
+  const clip = (s, n = 160) => {
+    s = s.replace(/\s+/g, ' ').trim(); return s.length > n ? s.slice(0, n) + '…' : s; };
   const findings = [];
   const add = (kind, el, text) => findings.push({kind, cell: cellOf(el), text: clip(text)});
 
@@ -102,14 +103,16 @@ async ({lab, root}) => {
   // 1. maths: MathJax 3 (JupyterLab, GitHub) makes mjx-container, MathJax 2 (nbconvert) a script
   const maths = [...host.querySelectorAll('mjx-container, script[type^="math/tex"]')];
   for (const m of maths) {
-    const block = m.parentElement.closest('p, li, td, th, h1, h2, h3, h4, h5, h6, pre, div') || m.parentElement;
+    const block = m.parentElement.closest('p, li, td, th, h1, h2, h3, h4, h5, h6, pre, div')
+      || m.parentElement;
     const copy = block.cloneNode(true);
     for (const c of copy.querySelectorAll('mjx-container, script[type^="math/tex"]')) {
       const tex = c.tagName === 'SCRIPT' ? c.textContent
         : (c.querySelector('mjx-assistive-mml') || c).textContent;
       c.replaceWith(document.createTextNode(` ⟦maths: ${tex}⟧ `));
     }
-    for (const c of copy.querySelectorAll('.MathJax_Preview, .MathJax, .MathJax_CHTML, .mjx-chtml')) c.remove();
+    for (const c of copy.querySelectorAll(
+      '.MathJax_Preview, .MathJax, .MathJax_CHTML, .mjx-chtml')) c.remove();
     add('typeset as maths', m, copy.textContent);
   }
 
@@ -130,9 +133,11 @@ async ({lab, root}) => {
   for (const i of imgs) {
     if (!i.complete || i.naturalWidth === 0) {
       // JupyterLab shows a Markdown image's path as this server's /files/ address: name the path
-      const src = (i.getAttribute('src') || '').replace(/^https?:\/\/127\.0\.0\.1:\d+\/files\//, '')
+      const src =
+        (i.getAttribute('src') || '').replace(/^https?:\/\/127\.0\.0\.1:\d+\/files\//, '')
         .replace(/\?.*$/, '');
-      add('broken image', i, `${src.startsWith('data:') ? src.slice(0, 30) + '…' : src} (alt: ${i.alt})`);
+      add('broken image', i,
+          `${src.startsWith('data:') ? src.slice(0, 30) + '…' : src} (alt: ${i.alt})`);
     }
   }
 
@@ -152,11 +157,13 @@ async ({lab, root}) => {
     const head = t.querySelector('th, td');
     if (width > room + 1) {
       add('table wider than the notebook', t,
-          `${Math.round(width)} px in ${Math.round(room)} px (first cell: ${head ? head.textContent : ''})`);
+          `${Math.round(width)} px in ${Math.round(room)} px ` +
+          `(first cell: ${head ? head.textContent : ''})`);
     }
     const right = [...t.querySelectorAll('td, th')].filter(c => {
       const text = c.textContent;
-      const letters = (text.match(/[A-Za-z]/g) || []).length, digits = (text.match(/\d/g) || []).length;
+      const letters = (text.match(/[A-Za-z]/g) || []).length,
+        digits = (text.match(/\d/g) || []).length;
       const chosen = c.getAttribute('align') || c.style.textAlign;
       const align = getComputedStyle(c).textAlign;
       return letters >= 3 && letters > digits && !chosen && (align === 'right' || align === 'end');
@@ -176,7 +183,8 @@ async ({lab, root}) => {
       pre.appendChild(probe);
       const perChar = probe.getBoundingClientRect().width / 100;
       probe.remove();
-      const room = (pre.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight)) / perChar;
+      const room =
+        (pre.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight)) / perChar;
       if (!pre.textContent.split('\n').some(l => l.length > room)) continue;
       const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
       const chars = [];  // [character, top of its box]
@@ -197,7 +205,8 @@ async ({lab, root}) => {
           const from = line.lastIndexOf('\n', i) + 1, to = line.indexOf('\n', i);
           const text = line.slice(from, to < 0 ? undefined : to);
           add('printed line wraps mid-word', pre,
-              `at “${line.slice(Math.max(from, i - 12), i)}|${line.slice(i, i + 12)}” in: ${text}`);
+              `at “${line.slice(Math.max(from, i - 12), i)}|${line.slice(i, i + 12)}” ` +
+              `in: ${text}`);
           break;
         }
         top = y;
@@ -208,7 +217,8 @@ async ({lab, root}) => {
   return {findings, maths: maths.length, cells: cells.length,
           // what each cell shows: its outputs (a code cell), or itself (a Markdown cell)
           texts: cells.map(c => { const outs = [...c.querySelectorAll(outSel)];
-            return (outs.length ? outs.map(o => o.innerText).join(' ') : c.innerText).replace(/\s+/g, ' ').trim(); })};
+            return (outs.length ? outs.map(o => o.innerText).join(' ') : c.innerText)
+              .replace(/\s+/g, ' ').trim(); })};
 }
 """
 
@@ -216,9 +226,12 @@ async ({lab, root}) => {
 # or 15 s at most (a page that never stops changing is checked as it is then).
 QUIET = """(ms) => new Promise(resolve => {
   let timer;
-  const observer = new MutationObserver(() => { clearTimeout(timer); timer = setTimeout(() => done(true), ms); });
-  function done(quiet) { observer.disconnect(); clearTimeout(timer); clearTimeout(limit); resolve(quiet); }
-  observer.observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
+  const observer = new MutationObserver(() => {
+    clearTimeout(timer); timer = setTimeout(() => done(true), ms); });
+  function done(quiet) {
+    observer.disconnect(); clearTimeout(timer); clearTimeout(limit); resolve(quiet); }
+  observer.observe(document.body,
+                   {subtree: true, childList: true, attributes: true, characterData: true});
   timer = setTimeout(() => done(true), ms);
   const limit = setTimeout(() => done(false), 15000);
 })"""
@@ -385,8 +398,8 @@ OPEN = """async ({path, timeout}) => {
   const app = window.jupyterapp;
   const dialog = () => [...document.querySelectorAll('.jp-Dialog')].find(
     d => !d.innerText.startsWith('Select Kernel'));
-  const opened = app.commands.execute('docmanager:open', {path, factory: 'Notebook'}).then(async w => {
-    await w.context.ready; await w.revealed; return w; });
+  const opened = app.commands.execute('docmanager:open', {path, factory: 'Notebook'})
+    .then(async w => { await w.context.ready; await w.revealed; return w; });
   const failed = new Promise(r => {
     const t0 = Date.now();
     const poll = setInterval(() => {
@@ -399,7 +412,8 @@ OPEN = """async ({path, timeout}) => {
     // dismiss the error, close what is left of the document (discarding, never saving)
     for (let i = 0; i < 20 && document.querySelector('.jp-Dialog'); i++) {
       const buttons = [...document.querySelectorAll('.jp-Dialog button')];
-      (buttons.find(b => /^(Discard|Dismiss|Ok|Cancel|No Kernel)$/i.test(b.innerText.trim())) || buttons[0]).click();
+      (buttons.find(b => /^(Discard|Dismiss|Ok|Cancel|No Kernel)$/i.test(b.innerText.trim()))
+        || buttons[0]).click();
       await new Promise(r => setTimeout(r, 100));
     }
     for (const w of [...app.shell.widgets('main')]) {
@@ -501,8 +515,9 @@ def _context(browser):
 # of script, style, svg and a few others are dropped whole, any other element is unwrapped.
 ALLOWED_TAGS = set(
     """h1 h2 h3 h4 h5 h6 h7 h8 br b i strong em a pre code img tt div ins del sup sub p ol
-    ul table thead tbody tfoot blockquote dl dt dd kbd q samp var hr ruby rt rp li tr td th s strike
-    summary details caption figure figcaption abbr bdo cite dfn mark small span time wbr""".split()
+    ul table thead tbody tfoot blockquote dl dt dd kbd q samp var hr ruby rt rp li tr td th s
+    strike summary details caption figure figcaption abbr bdo cite dfn mark small span time
+    wbr""".split()
 )
 ALLOWED_ATTRIBUTES = set(
     """abbr accept accept-charset accesskey action align alt aria-describedby
@@ -510,7 +525,8 @@ ALLOWED_ATTRIBUTES = set(
     checked clear cols colspan color compact coords datetime dir disabled enctype for frame headers
     height hreflang hspace ismap label lang maxlength media method multiple name nohref noshade
     nowrap open progress prompt readonly rel rev role rows rowspan rules scope selected shape size
-    span start summary tabindex target title type usemap valign value vspace width itemprop""".split()
+    span start summary tabindex target title type usemap valign value vspace width
+    itemprop""".split()
 )
 LINK_ATTRIBUTES = {
     "a": {"href"},
@@ -651,7 +667,8 @@ MATHJAX_PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
 <script>
 window.MathJax = {{
-  tex: {{inlineMath: [['$', '$'], ['\\\\(', '\\\\)']], displayMath: [['$$', '$$'], ['\\\\[', '\\\\]']],
+  tex: {{inlineMath: [['$', '$'], ['\\\\(', '\\\\)']],
+        displayMath: [['$$', '$$'], ['\\\\[', '\\\\]']],
         processEscapes: true, processEnvironments: true}},
   options: {{enableMenu: false}}
 }};
@@ -746,13 +763,17 @@ class StaticServer:
 # MathJax has typeset the page: each a promise that rejects after 30 s rather than waiting forever
 TYPESET = {
     GITHUB: """() => Promise.race([
-        new Promise(r => { const poll = setInterval(() => { if (window.MathJax && MathJax.startup &&
-            MathJax.startup.promise) { clearInterval(poll); MathJax.startup.promise.then(() => r(true)); } }, 50); }),
-        new Promise((_, no) => setTimeout(() => no(new Error('MathJax 3 did not finish in 30 s')), 30000))])""",
+        new Promise(r => { const poll = setInterval(() => {
+            if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+                clearInterval(poll); MathJax.startup.promise.then(() => r(true)); } }, 50); }),
+        new Promise((_, no) => setTimeout(
+            () => no(new Error('MathJax 3 did not finish in 30 s')), 30000))])""",
     NBCONVERT: """() => Promise.race([
-        new Promise(r => { const poll = setInterval(() => { if (window.MathJax && MathJax.isReady) {
-            clearInterval(poll); MathJax.Hub.Queue(() => r(true)); } }, 50); }),
-        new Promise((_, no) => setTimeout(() => no(new Error('MathJax 2 did not finish in 30 s')), 30000))])""",
+        new Promise(r => { const poll = setInterval(() => {
+            if (window.MathJax && MathJax.isReady) {
+                clearInterval(poll); MathJax.Hub.Queue(() => r(true)); } }, 50); }),
+        new Promise((_, no) => setTimeout(
+            () => no(new Error('MathJax 2 did not finish in 30 s')), 30000))])""",
 }
 
 
