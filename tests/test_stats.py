@@ -106,3 +106,42 @@ def test_event_study_estimation_ignores_the_event_day():
     b = stats.event_study(calm, market, EVENT, DAYS[140], 120, (EVENT, EVENT))
     assert a["beta"] == b["beta"] and a["sigma"] == b["sigma"]
     assert a["abnormal"] - b["abnormal"] == pytest.approx(SHOCK)
+
+
+# --- statsmodels, the reference the closed forms must match --------------------------------
+
+
+@pytest.mark.parametrize("noise, seed", [(0.5, 1), (2.0, 7), (0.05, 42)])
+def test_market_model_matches_statsmodels_ols(noise, seed):
+    import statsmodels.api as sm
+
+    stock, market = synthetic(noise=noise, seed=seed)
+    fit = stats.market_model(stock, market, DAYS[140], 120)
+    window = stats.estimation_window(stock, market, DAYS[140], 120)
+    ref = sm.OLS(window["stock"], sm.add_constant(window[["market"]])).fit()
+    assert list(fit.params.index) == ["const", "market"]
+    assert fit.params.to_numpy() == pytest.approx(ref.params.to_numpy(), rel=1e-10, abs=1e-12)
+    assert fit.resid.index.equals(ref.resid.index)
+    assert fit.resid.to_numpy() == pytest.approx(ref.resid.to_numpy(), rel=1e-9, abs=1e-12)
+    assert fit.mse_resid == pytest.approx(ref.mse_resid, rel=1e-10)
+    assert fit.rsquared == pytest.approx(ref.rsquared, rel=1e-10)
+    assert fit.nobs == ref.nobs == 120
+
+
+@pytest.mark.parametrize("k, n, confidence", [(0, 10, 0.95), (3, 10, 0.95), (10, 10, 0.95),
+                                              (26, 50, 0.95), (52, 100, 0.9), (7, 1000, 0.99),
+                                              (1, 1, 0.95)])
+def test_wilson_interval_matches_statsmodels(k, n, confidence):
+    from statsmodels.stats.proportion import proportion_confint
+
+    low, high = stats.wilson_interval(k, n, confidence=confidence)
+    ref_low, ref_high = proportion_confint(k, n, alpha=1 - confidence, method="wilson")
+    assert low == pytest.approx(ref_low, abs=1e-12) and high == pytest.approx(ref_high, abs=1e-12)
+    assert 0 <= low <= k / n <= high <= 1
+
+
+@pytest.mark.parametrize("k, n, confidence", [(-1, 10, 0.95), (11, 10, 0.95), (0, 0, 0.95),
+                                              (1, 10, 1.0), (1, 10, 0.0)])
+def test_wilson_interval_refuses_impossible_input(k, n, confidence):
+    with pytest.raises(ValueError):
+        stats.wilson_interval(k, n, confidence=confidence)

@@ -135,6 +135,11 @@ SCHEMAS: dict[str, Schema] = {
         key=("claim_id", "part"),
         nullable=("part", "conclusion", "found"),
     ),
+    "figures.csv": Schema(
+        columns={"figure": "str", "notebook": "str", "alt": "str"},
+        key=("figure",),
+        allowed={"notebook": {"00_claims_ledger", *NOTEBOOK_STEMS}},
+    ),
     "market/tickers.csv": Schema(
         columns={"ticker": "str", "file": "str", "group": "str", "close_basis": "str", "source_repo": "str",
                  "source_path": "str", "source_commit": "str", "source_method": "str"},

@@ -1,10 +1,38 @@
 """Statistics shared by notebooks: the market-model event study of notebook 01 (abnormal
-returns, their t-statistics, CARs), each step a small function with a unit test.
+returns, their t-statistics, CARs) and the Wilson interval of a share (notebook 02), each step a
+small function with a unit test.
+
+Both are written out here (closed-form least squares with numpy, the Wilson formula with the
+standard library) rather than imported from statsmodels, which costs about a second to import
+in every kernel; tests/test_stats.py checks them against statsmodels.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from statistics import NormalDist
+
+import numpy as np
 import pandas as pd
+
+
+def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> tuple[float, float]:
+    """The Wilson score interval of a share `successes` / `trials` (as statsmodels'
+    proportion_confint(..., method="wilson") gives it, with alpha = 1 - confidence)."""
+    if trials < 1 or not 0 <= successes <= trials:
+        raise ValueError("need 0 <= successes <= trials and trials >= 1")
+    if not 0 < confidence < 1:
+        raise ValueError("confidence is a share between 0 and 1")
+    z = NormalDist().inv_cdf(1 - (1 - confidence) / 2)
+    p, n = successes / trials, trials
+    denominator = 1 + z**2 / n
+    centre = (p + z**2 / (2 * n)) / denominator
+    half = z * (p * (1 - p) / n + z**2 / (4 * n**2)) ** 0.5 / denominator
+    # at 0 or n successes one end is exactly 0 or 1 (the formula gives it to rounding error)
+    low = 0.0 if successes == 0 else centre - half
+    high = 1.0 if successes == trials else centre + half
+    return low, high
+
 
 # --- Event study (market model) -------------------------------------------------------------
 #
@@ -30,14 +58,35 @@ def estimation_window(stock: pd.Series, market: pd.Series, end, days: int) -> pd
     return both.iloc[-days:]
 
 
-def market_model(stock: pd.Series, market: pd.Series, end, days: int):
-    """OLS of the stock's returns on the market's over the estimation window (see above).
+@dataclass(frozen=True)
+class MarketModel:
+    """An OLS fit of the market model, with what the notebooks read of it (the names statsmodels
+    uses): params ('const' is alpha, 'market' beta), resid (the estimation residuals, by date),
+    mse_resid (their sum of squares over n - 2) and rsquared."""
 
-    Returns the statsmodels result; its params are 'const' (alpha) and 'market' (beta)."""
-    import statsmodels.api as sm
+    params: pd.Series
+    resid: pd.Series
+    mse_resid: float
+    rsquared: float
+    nobs: int
 
+
+def market_model(stock: pd.Series, market: pd.Series, end, days: int) -> MarketModel:
+    """OLS of the stock's returns on the market's over the estimation window (see above), by
+    least squares on [1, market]."""
     window = estimation_window(stock, market, end, days)
-    return sm.OLS(window["stock"], sm.add_constant(window[["market"]])).fit()
+    y = window["stock"].to_numpy(dtype=float)
+    x = np.column_stack([np.ones(len(window)), window["market"].to_numpy(dtype=float)])
+    coef, *_ = np.linalg.lstsq(x, y, rcond=None)
+    resid = y - x @ coef
+    centred = y - y.mean()
+    return MarketModel(
+        params=pd.Series(coef, index=["const", "market"]),
+        resid=pd.Series(resid, index=window.index, name="resid"),
+        mse_resid=float(resid @ resid / (len(y) - 2)),
+        rsquared=float(1 - (resid @ resid) / (centred @ centred)),
+        nobs=len(y),
+    )
 
 
 def residual_sigma(fit) -> float:

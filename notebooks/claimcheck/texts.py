@@ -7,7 +7,8 @@ format syntax with named fields: "China made {share:.1f} % of the world's module
 A notebook passes the values by name (`values={"share": share, "year": 2024}`), so every number a
 reader sees is formatted from a variable. A template that names a value the notebook did not
 pass, or a value passed that no template uses, is an error: the words and the analysis cannot
-drift apart silently.
+drift apart silently. A figure's alt text lives the same way in data/figures.csv, one row per
+figure (`figure_alt`).
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from .paths import DATA
 
 TEXT_COLUMNS = ("conclusion", "reason", "found", "sources")
 MAX_CONCLUSION_WORDS = 25
+MAX_ALT = 250  # characters of a figure's alt text
 
 
 def fields(template: str) -> set[str]:
@@ -78,3 +80,26 @@ def texts_for(claim_id: str, part: str, notebook: str, values: dict | None, root
     if not out["reason"] or not out["sources"]:
         raise DataError(f"{where}: every verdict row needs a reason and its sources")
     return out
+
+
+def figure_alt(name: str, root: Path = DATA, **values) -> str:
+    """The alt text of figures/<name>.png: its template in data/figures.csv filled from `values`
+    (every field given, every value used), at most 250 characters once filled."""
+    table = load_table("figures.csv", root).set_index("figure")
+    where = f"data/figures.csv, {name}"
+    if name not in table.index:
+        raise DataError(f"{where}: no row (add the figure's alt text: chart type, data, finding)")
+    template = table.loc[name, "alt"]
+    wanted = fields(template)
+    missing, unused = sorted(wanted - set(values)), sorted(set(values) - wanted)
+    if missing or unused:
+        raise ValueError(f"{where}: the alt text names {missing or 'nothing missing'} that the "
+                         f"notebook did not pass; values {unused or 'none'} are passed but unused")
+    try:
+        alt = template.format(**values)
+    except (ValueError, TypeError, KeyError) as error:
+        raise ValueError(f"{where}: the alt text cannot be filled ({error})") from None
+    if len(alt) > MAX_ALT:
+        raise ValueError(f"{where}: the alt text has {len(alt)} characters once filled "
+                         f"(at most {MAX_ALT})")
+    return alt
