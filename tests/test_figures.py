@@ -1,6 +1,7 @@
 """Figures are byte-identical from run to run, carry no changing metadata, and are never
 rewritten with different bytes unless CLAIMCHECK_REGENERATE=1 asks for it; every figure says what
 it shows (its alt text), the README's are readable on a phone, colours come from the palette."""
+
 import json
 import re
 
@@ -63,6 +64,7 @@ def test_bad_names(tmp_path, bad):
 
 class KernelShell:
     """Stands in for ipykernel's shell: records what use_style asks of it."""
+
     kernel = object()
 
     def __init__(self):
@@ -79,7 +81,8 @@ class KernelShell:
 
 
 def test_use_style_selects_inline_and_a_one_line_data_error(monkeypatch):
-    """Under a kernel, figures go inline whatever MPLBACKEND says, and DataError gets its handler."""
+    """Under a kernel, figures go inline whatever MPLBACKEND says, and DataError gets its
+    handler."""
     import IPython
 
     from claimcheck import DataError
@@ -91,7 +94,9 @@ def test_use_style_selects_inline_and_a_one_line_data_error(monkeypatch):
     assert shell.magics == [("matplotlib", "inline")]
     assert shell.handlers == [((DataError, OutputChanged, SmallText), show_data_error)]
     error = DataError("data/x.csv: missing file")
-    assert show_data_error(shell, DataError, error, None) == ["DataError: data/x.csv: missing file"]
+    assert show_data_error(shell, DataError, error, None) == [
+        "DataError: data/x.csv: missing file"
+    ]
     assert shell.shown == [["DataError: data/x.csv: missing file"]]
 
 
@@ -114,7 +119,8 @@ def test_data_error_in_ipython_is_one_line(capsys, monkeypatch):
 
 
 def test_finish_writes_the_png_shows_the_same_bytes_and_closes(tmp_path, monkeypatch, regenerate):
-    """The notebook shows exactly the file the README links to, rendered once, whatever the backend."""
+    """The notebook shows exactly the file the README links to, rendered once, whatever the
+    backend."""
     import base64
 
     import IPython
@@ -124,8 +130,9 @@ def test_finish_writes_the_png_shows_the_same_bytes_and_closes(tmp_path, monkeyp
 
     shown = []
     monkeypatch.setattr(IPython, "get_ipython", lambda: object())
-    monkeypatch.setattr(IPython.display, "display",
-                        lambda data, raw, metadata: shown.append((data, raw, metadata)))
+    monkeypatch.setattr(
+        IPython.display, "display", lambda data, raw, metadata: shown.append((data, raw, metadata))
+    )
     fig, ax = plt.subplots()
     ax.plot([1, 2], [1, 2])
     ax.set_title("Prices fell")
@@ -217,12 +224,19 @@ def test_finish_needs_an_alt_text():
     plt.close(fig)
 
 
-@pytest.mark.parametrize("alt, message", [
-    ("", "empty"), ("   ", "empty"), ("x" * 251, "251 characters"),
-    ("Prices fell", "repeats the title"), ("Figure: prices fell.", "repeats the title"),
-])
-def test_an_empty_long_or_title_alt_is_refused_and_nothing_written(tmp_path, regenerate, alt,
-                                                                    message):
+@pytest.mark.parametrize(
+    "alt, message",
+    [
+        ("", "empty"),
+        ("   ", "empty"),
+        ("x" * 251, "251 characters"),
+        ("Prices fell", "repeats the title"),
+        ("Figure: prices fell.", "repeats the title"),
+    ],
+)
+def test_an_empty_long_or_title_alt_is_refused_and_nothing_written(
+    tmp_path, regenerate, alt, message
+):
     from claimcheck.figures import finish
 
     fig = titled()
@@ -238,7 +252,9 @@ def test_figure_alt_fills_its_template_and_refuses_missing_unused_and_long(tmp_p
     (tmp_path / "figures.csv").write_text(
         "figure,notebook,alt\n"
         'a,01_nvidia_selloff,"Bar chart of two prices: {a:.1f} against {b:.0f}."\n'
-        'long,01_nvidia_selloff,"Bar chart {x}"\n', encoding="utf-8")
+        'long,01_nvidia_selloff,"Bar chart {x}"\n',
+        encoding="utf-8",
+    )
     assert figure_alt("a", root=tmp_path, a=1.25, b=7) == "Bar chart of two prices: 1.2 against 7."
     with pytest.raises(ValueError, match=r"names \['b'\] that the notebook did not pass"):
         figure_alt("a", root=tmp_path, a=1)
@@ -281,8 +297,9 @@ def test_the_phone_check_fails_on_a_6_pt_text_naming_it(tmp_path, regenerate):
     with pytest.raises(SmallText) as info:
         finish(fig, "tiny_note", "Source: test", folder=tmp_path, alt=ALT, phone=True)
     message = str(info.value)
-    assert message.startswith("tiny_note: the text 'a note' is 5.6 px tall when the figure is "
-                              "shown 400 px wide")
+    assert message.startswith(
+        "tiny_note: the text 'a note' is 5.6 px tall when the figure is shown 400 px wide"
+    )
     assert "6 pt in a 6 in figure" in message and "\n" not in message
     assert not list(tmp_path.iterdir()) and not plt.fignum_exists(fig.number)
 
@@ -302,8 +319,14 @@ def test_the_phone_check_passes_and_the_png_records_the_smallest_text(tmp_path, 
     from claimcheck.figures import drawn_texts, finish
 
     fig = phone_figure()
-    finish(fig, "readable", "Sources: " + "a long list of sources; " * 8, folder=tmp_path, alt=ALT,
-           phone=True)
+    finish(
+        fig,
+        "readable",
+        "Sources: " + "a long list of sources; " * 8,
+        folder=tmp_path,
+        alt=ALT,
+        phone=True,
+    )
     assert png_text(tmp_path / "readable.png")[PHONE_KEY] == "8.06 px"
     fig = phone_figure(size=9)
     texts = [line for line, *_ in drawn_texts(fig)]
@@ -351,8 +374,11 @@ def test_readme_alt_texts_agree_with_the_figures():
 
 # --- every figure: its row in data/figures.csv, its alt in the notebook ------------------------
 
-CHART = re.compile(r"^(?:[\w-]+ ){0,2}(?:bar chart|line chart|dot chart|step charts?|scatter plot|"
-                   r"heat map) of ", re.I)
+CHART = re.compile(
+    r"^(?:[\w-]+ ){0,2}(?:bar chart|line chart|dot chart|step charts?|scatter plot|"
+    r"heat map) of ",
+    re.I,
+)
 
 
 def finish_calls() -> list:
@@ -429,8 +455,10 @@ def test_nbconvert_writes_the_alt_text_into_the_img():
 
 # --- one colour, one meaning ---------------------------------------------------------------------
 
-COLOUR_ARGUMENT = re.compile(r"\b(?:colou?rs?|c|ecolor|edgecolors?|facecolors?|fc|ec)\s*=\s*"
-                             r"[\"']([^\"']+)[\"']|[\"']colou?r[\"']\s*:\s*[\"']([^\"']+)[\"']")
+COLOUR_ARGUMENT = re.compile(
+    r"\b(?:colou?rs?|c|ecolor|edgecolors?|facecolors?|fc|ec)\s*=\s*"
+    r"[\"']([^\"']+)[\"']|[\"']colou?r[\"']\s*:\s*[\"']([^\"']+)[\"']"
+)
 INK = {"white", "#cccccc", "#666666"}  # fills behind hatching and text, connectors, grey text
 
 

@@ -194,16 +194,6 @@ def test_no_table_cell_is_cut(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=IDS)
-def test_code_lines_fit_githubs_frame(path):
-    for cell in load(path)["cells"]:
-        if cell["cell_type"] == "code":
-            for line in "".join(cell["source"]).splitlines():
-                assert len(line) < 100, (
-                    f"code line of {len(line)} characters in {cell['id']}: {line[:60]}"
-                )
-
-
-@pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=IDS)
 def test_no_plain_text_fallback_of_markdown_objects(path):
     """An IPython.display.Markdown output shows as '<IPython.core.display.Markdown object>' where
     Markdown outputs are not rendered; a reader must never see that."""

@@ -128,9 +128,18 @@ def test_market_model_matches_statsmodels_ols(noise, seed):
     assert fit.nobs == ref.nobs == 120
 
 
-@pytest.mark.parametrize("k, n, confidence", [(0, 10, 0.95), (3, 10, 0.95), (10, 10, 0.95),
-                                              (26, 50, 0.95), (52, 100, 0.9), (7, 1000, 0.99),
-                                              (1, 1, 0.95)])
+@pytest.mark.parametrize(
+    "k, n, confidence",
+    [
+        (0, 10, 0.95),
+        (3, 10, 0.95),
+        (10, 10, 0.95),
+        (26, 50, 0.95),
+        (52, 100, 0.9),
+        (7, 1000, 0.99),
+        (1, 1, 0.95),
+    ],
+)
 def test_wilson_interval_matches_statsmodels(k, n, confidence):
     from statsmodels.stats.proportion import proportion_confint
 
@@ -140,8 +149,9 @@ def test_wilson_interval_matches_statsmodels(k, n, confidence):
     assert 0 <= low <= k / n <= high <= 1
 
 
-@pytest.mark.parametrize("k, n, confidence", [(-1, 10, 0.95), (11, 10, 0.95), (0, 0, 0.95),
-                                              (1, 10, 1.0), (1, 10, 0.0)])
+@pytest.mark.parametrize(
+    "k, n, confidence", [(-1, 10, 0.95), (11, 10, 0.95), (0, 0, 0.95), (1, 10, 1.0), (1, 10, 0.0)]
+)
 def test_wilson_interval_refuses_impossible_input(k, n, confidence):
     with pytest.raises(ValueError):
         stats.wilson_interval(k, n, confidence=confidence)

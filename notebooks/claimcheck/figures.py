@@ -1,9 +1,9 @@
 """One figure style for every notebook, and PNGs that come out byte-identical on every run.
 
 A figure is written only by `save_figure` and `finish` (one writer, `_save`): its PNG is compared
-with the file in figures/. The same bytes are not rewritten; different bytes fail the cell with one line
-naming the figure (claimcheck.atomic.OutputChanged), so `pytest` fails when a library update or an
-edit changes a chart. To change figures on purpose, run with CLAIMCHECK_REGENERATE=1 (see the
+with the file in figures/. The same bytes are not rewritten; different bytes fail the cell with one
+line naming the figure (claimcheck.atomic.OutputChanged), so `pytest` fails when a library update
+or an edit changes a chart. To change figures on purpose, run with CLAIMCHECK_REGENERATE=1 (see the
 README's refresh section for the command that re-executes every notebook).
 
 **Alt text.** `finish` takes the figure's text alternative (`alt`: the chart type, the data and the
@@ -37,6 +37,7 @@ verdict that does not hold, a model that does not fit the card, a move within tw
 errors). A continuous colour scale (viridis) is used only with its colour bar. A bar, line or
 marker drawn without a colour is grey (the colour cycle has only grey).
 """
+
 from __future__ import annotations
 
 import base64
@@ -54,14 +55,14 @@ from .paths import FIGURES, rel
 DPI = 110
 
 PALETTE = {
-    "article": "#E69F00",    # orange: the article's own figure, and nothing else
-    "china": "#D55E00",      # vermillion: China, Chinese firms and products (DeepSeek, Xiaomi)
-    "us": "#0072B2",         # blue: the United States, American firms and products (Nvidia)
-    "europe": "#CC79A7",     # reddish purple: Europe and European countries
-    "market": "#009E73",     # bluish green: world-wide or market-wide series (world average price)
-    "other": "#999999",      # grey: everything else: context, data of none of the subjects above
+    "article": "#E69F00",  # orange: the article's own figure, and nothing else
+    "china": "#D55E00",  # vermillion: China, Chinese firms and products (DeepSeek, Xiaomi)
+    "us": "#0072B2",  # blue: the United States, American firms and products (Nvidia)
+    "europe": "#CC79A7",  # reddish purple: Europe and European countries
+    "market": "#009E73",  # bluish green: world-wide or market-wide series (world average price)
+    "other": "#999999",  # grey: everything else: context, data of none of the subjects above
     "reference": "#000000",  # black: reference marks over the data (range, threshold, frontier,
-                             # marked date), never a group of data
+    # marked date), never a group of data
 }
 PALE = 0.35  # the alpha of what fails the test the chart names (see the module docstring)
 
@@ -194,13 +195,16 @@ def drawn_texts(fig) -> list:
     def record(gc, x, y, s, prop, angle, ismath=False, mtext=None):
         if s.strip():
             seen.append((s, prop.get_size_in_points(), mtext))
-        return type(renderer).draw_text(renderer, gc, x, y, s, prop, angle, ismath=ismath,
-                                        mtext=mtext)
+        return type(renderer).draw_text(
+            renderer, gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext
+        )
 
     renderer.draw_text = record
     fig.draw(renderer)
-    return [(s, size, t, t.get_window_extent(renderer) if t is not None else None)
-            for s, size, t in seen]
+    return [
+        (s, size, t, t.get_window_extent(renderer) if t is not None else None)
+        for s, size, t in seen
+    ]
 
 
 def check_phone(fig, name: str) -> float:
@@ -212,16 +216,22 @@ def check_phone(fig, name: str) -> float:
     width = fig.get_figwidth()
     edge = fig.bbox
     for line, _size, _artist, box in texts:
-        outside = box is not None and (box.x0 < edge.x0 - 1 or box.y0 < edge.y0 - 1
-                                       or box.x1 > edge.x1 + 1 or box.y1 > edge.y1 + 1)
+        outside = box is not None and (
+            box.x0 < edge.x0 - 1
+            or box.y0 < edge.y0 - 1
+            or box.x1 > edge.x1 + 1
+            or box.y1 > edge.y1 + 1
+        )
         if outside:
             raise SmallText(f"{name}: the text {_short(line)!r} is cut off at the figure's edge")
     line, size, _artist, _box = min(texts, key=lambda t: t[1])
     px = text_px(size, width)
     if px < PHONE_MIN_PX:
-        raise SmallText(f"{name}: the text {_short(line)!r} is {px:.1f} px tall when the figure "
-                        f"is shown {PHONE_WIDTH_PX} px wide ({size:g} pt in a {width:g} in "
-                        f"figure; at least {PHONE_MIN_PX} px, {phone_points(fig):g} pt, needed)")
+        raise SmallText(
+            f"{name}: the text {_short(line)!r} is {px:.1f} px tall when the figure "
+            f"is shown {PHONE_WIDTH_PX} px wide ({size:g} pt in a {width:g} in "
+            f"figure; at least {PHONE_MIN_PX} px, {phone_points(fig):g} pt, needed)"
+        )
     return px
 
 
@@ -256,9 +266,17 @@ def source_note(ax, text: str, fontsize: float = SOURCE_POINTS):
     """A small grey source line under a chart, so a figure carries its source when shared alone;
     broken into lines where it is wider than the figure. Returns the text artist."""
     text = _wrap(ax.figure, text, fontsize)
-    return ax.annotate(text, xy=(0, 0), xycoords="figure fraction", xytext=(6, 4),
-                       textcoords="offset points", fontsize=fontsize, color="#666666", ha="left",
-                       va="bottom")
+    return ax.annotate(
+        text,
+        xy=(0, 0),
+        xycoords="figure fraction",
+        xytext=(6, 4),
+        textcoords="offset points",
+        fontsize=fontsize,
+        color="#666666",
+        ha="left",
+        va="bottom",
+    )
 
 
 def _plain_words(text: str) -> str:
@@ -274,18 +292,21 @@ def _title(fig) -> str:
 def check_alt(alt, title: str, name: str) -> str:
     """The alt text, if it says something: not empty, at most 250 characters, not the title."""
     if not isinstance(alt, str) or not alt.strip():
-        raise ValueError(f"{name}: the alt text is empty; say the chart type, the data and the "
-                         "finding")
+        raise ValueError(
+            f"{name}: the alt text is empty; say the chart type, the data and the finding"
+        )
     if len(alt) > MAX_ALT:
         raise ValueError(f"{name}: the alt text has {len(alt)} characters (at most {MAX_ALT})")
     if title and _plain_words(alt) in (_plain_words(title), _plain_words(f"Figure: {title}")):
-        raise ValueError(f"{name}: the alt text repeats the title; say the chart type, the data "
-                         "and the finding")
+        raise ValueError(
+            f"{name}: the alt text repeats the title; say the chart type, the data and the finding"
+        )
     return alt
 
 
-def finish(fig, name: str, source: str, ax=None, folder: Path = FIGURES, *, alt: str,
-           phone: bool = False) -> None:
+def finish(
+    fig, name: str, source: str, ax=None, folder: Path = FIGURES, *, alt: str, phone: bool = False
+) -> None:
     """Finish a chart the same way everywhere: the source line under it, the layout, the PNG in
     figures/ (written as save_figure writes it, with `alt` as its Description), and in a notebook
     the very same PNG shown inline with `alt` as its text alternative. With `phone=True` (the
@@ -315,8 +336,11 @@ def finish(fig, name: str, source: str, ax=None, folder: Path = FIGURES, *, alt:
     except ImportError:  # pragma: no cover - IPython is always there with the notebooks
         return
     if get_ipython() is not None:
-        display({"image/png": base64.b64encode(png).decode("ascii"), "text/plain": alt}, raw=True,
-                metadata={"image/png": {"alt": alt}})
+        display(
+            {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": alt},
+            raw=True,
+            metadata={"image/png": {"alt": alt}},
+        )
 
 
 def _plain(x: float) -> str:
@@ -335,7 +359,22 @@ def plain_ticks(ax, axis: str = "y", prefix: str = "", suffix: str = "") -> None
     target.set_minor_formatter(FuncFormatter(lambda x, _pos: ""))
 
 
-__all__ = ["DPI", "PALE", "PALETTE", "PHONE_KEY", "STYLE", "SmallText", "check_alt", "check_phone",
-           "drawn_texts", "finish", "phone_points", "plain_ticks", "save_figure",
-           "show_data_error",
-           "source_note", "text_px", "use_style"]
+__all__ = [
+    "DPI",
+    "PALE",
+    "PALETTE",
+    "PHONE_KEY",
+    "STYLE",
+    "SmallText",
+    "check_alt",
+    "check_phone",
+    "drawn_texts",
+    "finish",
+    "phone_points",
+    "plain_ticks",
+    "save_figure",
+    "show_data_error",
+    "source_note",
+    "text_px",
+    "use_style",
+]

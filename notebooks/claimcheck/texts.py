@@ -10,6 +10,7 @@ pass, or a value passed that no template uses, is an error: the words and the an
 drift apart silently. A figure's alt text lives the same way in data/figures.csv, one row per
 figure (`figure_alt`).
 """
+
 from __future__ import annotations
 
 import string
@@ -53,8 +54,10 @@ def fill(entry: pd.Series, values: dict | None, where: str) -> dict:
     wanted = set().union(*(fields(entry[c]) for c in TEXT_COLUMNS))
     missing, unused = sorted(wanted - set(values)), sorted(set(values) - wanted)
     if missing or unused:
-        raise ValueError(f"{where}: the texts name {missing or 'nothing missing'} that the notebook did "
-                         f"not pass; values {unused or 'none'} are passed but unused")
+        raise ValueError(
+            f"{where}: the texts name {missing or 'nothing missing'} that the notebook did "
+            f"not pass; values {unused or 'none'} are passed but unused"
+        )
     out = {}
     for column in TEXT_COLUMNS:
         try:
@@ -63,12 +66,20 @@ def fill(entry: pd.Series, values: dict | None, where: str) -> dict:
             raise ValueError(f"{where}: {column} template cannot be filled ({error})") from None
     words = len(out["conclusion"].split())
     if words > MAX_CONCLUSION_WORDS:
-        raise ValueError(f"{where}: the conclusion has {words} words (at most {MAX_CONCLUSION_WORDS})")
+        raise ValueError(
+            f"{where}: the conclusion has {words} words (at most {MAX_CONCLUSION_WORDS})"
+        )
     return out
 
 
-def texts_for(claim_id: str, part: str, notebook: str, values: dict | None, root: Path = DATA,
-              texts: pd.DataFrame | None = None) -> dict:
+def texts_for(
+    claim_id: str,
+    part: str,
+    notebook: str,
+    values: dict | None,
+    root: Path = DATA,
+    texts: pd.DataFrame | None = None,
+) -> dict:
     """The finished words of one verdict row, from data/texts/<notebook>.csv."""
     texts = load_texts(notebook, root) if texts is None else texts
     where = f"data/texts/{notebook}.csv, {claim_id}" + (f", part {part}" if part else "")
@@ -93,13 +104,16 @@ def figure_alt(name: str, root: Path = DATA, **values) -> str:
     wanted = fields(template)
     missing, unused = sorted(wanted - set(values)), sorted(set(values) - wanted)
     if missing or unused:
-        raise ValueError(f"{where}: the alt text names {missing or 'nothing missing'} that the "
-                         f"notebook did not pass; values {unused or 'none'} are passed but unused")
+        raise ValueError(
+            f"{where}: the alt text names {missing or 'nothing missing'} that the "
+            f"notebook did not pass; values {unused or 'none'} are passed but unused"
+        )
     try:
         alt = template.format(**values)
     except (ValueError, TypeError, KeyError) as error:
         raise ValueError(f"{where}: the alt text cannot be filled ({error})") from None
     if len(alt) > MAX_ALT:
-        raise ValueError(f"{where}: the alt text has {len(alt)} characters once filled "
-                         f"(at most {MAX_ALT})")
+        raise ValueError(
+            f"{where}: the alt text has {len(alt)} characters once filled (at most {MAX_ALT})"
+        )
     return alt
