@@ -293,6 +293,39 @@ MUTANTS = [
         ("tests/test_readme.py", "tests/test_ledger.py"),
         "a README missing one generated block is accepted",
     ),
+    # --- the claim-first page (issues 18, 20) -------------------------------------------------
+    Mutant(
+        "no-mixed",
+        f"{PKG}/verdict.py",
+        "if any(v in SUPPORTS for v in checked) and any(v in CONTRADICTS for v in checked):",
+        "if False:",
+        VERDICT_TESTS,
+        "a claim whose parts point both ways gets its worst part's word alone",
+    ),
+    Mutant(
+        "unchecked-point-ignored",
+        f"{PKG}/verdict.py",
+        "if point_unchecked and overall in SUPPORTS:",
+        "if False:",
+        VERDICT_TESTS,
+        "a claim 'holds' although the part that carries its point was never checked",
+    ),
+    Mutant(
+        "unused-values-accepted",
+        f"{PKG}/texts.py",
+        "    if missing or unused:",
+        "    if missing:",
+        ("tests/test_texts.py",),
+        "a value the notebook computes but no text shows goes unnoticed",
+    ),
+    Mutant(
+        "slug-keeps-punctuation",
+        f"{PKG}/pages.py",
+        'if ch in " -_" or cat[0] in "LN" or cat == "Mn":',
+        'if ch in " -_$%\'" or cat[0] in "LN" or cat == "Mn":',
+        ("tests/test_readme.py::test_slug_follows_githubs_rules",),
+        "anchors computed unlike GitHub's: every README link to a claim would miss",
+    ),
 ]
 
 

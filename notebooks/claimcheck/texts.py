@@ -46,18 +46,23 @@ def load_texts(stem: str, root: Path = DATA) -> pd.DataFrame:
     return table.set_index(["claim_id", "part"])
 
 
+def _same_names(wanted: set, values: dict, where: str, what: str) -> None:
+    """Refuse a template field the notebook did not pass, or a value no template uses."""
+    missing, unused = sorted(wanted - set(values)), sorted(set(values) - wanted)
+    if missing or unused:
+        raise ValueError(
+            f"{where}: {what} names {missing or 'nothing missing'} that the notebook did "
+            f"not pass; values {unused or 'none'} are passed but unused"
+        )
+
+
 def fill(entry: pd.Series, values: dict | None, where: str) -> dict:
     """Fill one row's templates from `values`; every field given, every value used.
 
     Returns {'conclusion', 'reason', 'found', 'sources'} as finished text."""
     values = dict(values or {})
     wanted = set().union(*(fields(entry[c]) for c in TEXT_COLUMNS))
-    missing, unused = sorted(wanted - set(values)), sorted(set(values) - wanted)
-    if missing or unused:
-        raise ValueError(
-            f"{where}: the texts name {missing or 'nothing missing'} that the notebook did "
-            f"not pass; values {unused or 'none'} are passed but unused"
-        )
+    _same_names(wanted, values, where, "the texts")
     out = {}
     for column in TEXT_COLUMNS:
         try:
@@ -102,12 +107,7 @@ def figure_alt(name: str, root: Path = DATA, **values) -> str:
         raise DataError(f"{where}: no row (add the figure's alt text: chart type, data, finding)")
     template = table.loc[name, "alt"]
     wanted = fields(template)
-    missing, unused = sorted(wanted - set(values)), sorted(set(values) - wanted)
-    if missing or unused:
-        raise ValueError(
-            f"{where}: the alt text names {missing or 'nothing missing'} that the "
-            f"notebook did not pass; values {unused or 'none'} are passed but unused"
-        )
+    _same_names(wanted, values, where, "the alt text")
     try:
         alt = template.format(**values)
     except (ValueError, TypeError, KeyError) as error:
