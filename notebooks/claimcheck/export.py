@@ -37,6 +37,7 @@ import pandas as pd
 
 from .load import load_claims, load_parts, load_table
 from .paths import DATA, ROOT
+from .results import COLUMNS as RESULT_COLUMNS
 from .results import read_results
 from .verdict import COMBINED, CONTRADICTS, DEFINITIONS, SEVERITY, SUPPORTS
 
@@ -172,19 +173,7 @@ def verdicts_table(root: Path = DATA) -> pd.DataFrame:
                 "section": entry["section"],
                 "link": links[claim_id],
             }
-            for column in (
-                "claimed_value",
-                "measured_value",
-                "unit",
-                "found",
-                "verdict",
-                "rule_verdict",
-                "robust",
-                "conclusion",
-                "reason",
-                "sources",
-                "evidence_date",
-            ):
+            for column in RESULT_COLUMNS[2:]:  # claimed_value … evidence_date
                 row[column] = _text(result[column]) if found else ""
             if not found:
                 row["verdict"] = PENDING

@@ -16,7 +16,7 @@ from .formats import readable
 from .load import load_claims, load_parts, load_table
 from .pages import corrections_markdown, escape  # noqa: F401  (re-exported for the notebooks)
 from .paths import DATA, ROOT
-from .results import read_results
+from .results import COLUMNS, read_results
 from .verdict import DEFINITIONS
 
 PENDING = "pending"
@@ -33,19 +33,7 @@ def ledger(root: Path = DATA) -> pd.DataFrame:
     )  # a row naming an unknown claim is refused there, with its file and line
     overall = results[results["part"] == ""]
     table = claims.join(
-        overall[
-            [
-                "measured_value",
-                "found",
-                "verdict",
-                "rule_verdict",
-                "robust",
-                "conclusion",
-                "reason",
-                "sources",
-                "evidence_date",
-            ]
-        ]
+        overall[[c for c in COLUMNS[3:] if c != "unit"]]  # measured_value … evidence_date
     )
     table["conclusion"] = table["conclusion"].fillna("")
     waiting = table["verdict"].isna()
