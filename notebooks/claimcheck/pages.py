@@ -140,21 +140,20 @@ def claim_section(claim_id: str, claims, overall, part_rows, parts) -> list[str]
         return out + ["**Verdict: pending** (its notebook has not written it yet)", ""]
     row = overall.loc[claim_id]
     out += [f"**Verdict: {verdict_words(row)}.** {no_maths(row['conclusion'])}".rstrip(), ""]
-    mine = part_rows[part_rows["claim_id"] == claim_id]
+    mine = part_rows[part_rows["claim_id"] == claim_id].set_index("part")
     if len(mine):
         out += ["| part | the article | we found | verdict |", "|---|---|---|---|"]
-        for p in mine.to_dict("records"):
-            label = parts.loc[(claim_id, p["part"]), "label"]
+        for name in [p for c, p in parts.index if c == claim_id]:  # the registry's order
+            part, result = parts.loc[(claim_id, name)], mine.loc[name].to_dict()
             out.append(
-                f"| {_cell(label)} | {_cell(p['claimed_value'])} | {_cell(found_text(p))} | "
-                f"{p['verdict']} |"
+                f"| {_cell(part['label'])} | {_cell(part['claimed_text'])} | "
+                f"{_cell(found_text(result))} | {result['verdict']} |"
             )
     else:
-        r = row.to_dict()
         out += [
             "| the article | we found |",
             "|---|---|",
-            f"| {_cell(r['claimed_value'] or entry['claimed_text'])} | {_cell(found_text(r))} |",
+            f"| {_cell(entry['claimed_text'])} | {_cell(found_text(row.to_dict()))} |",
         ]
     out += ["", f"Why: {no_maths(row['reason'])}", ""]
     note = judgement_note(row.to_dict())
